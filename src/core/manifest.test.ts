@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { sha256, toHex, utf8Encoder } from './bytes';
+import { chooseChunkBytes, chunkHash, chunkSpan, createManifest, parseManifest, type ManifestFile } from './manifest';
+import { maxManifestBytes } from './protocol/limits';
+
+const chunkBytes = 1000;
+
+async function manifestFor(sizes: number[], names = sizes.map((_, i) => `f${i}.bin`)) {
+  const files: ManifestFile[] = sizes.map((size, i) => ({ path: names[i] as string, size, type: 'application/octet-stream' }));
+  const read = async (file: number, offset: number, length: number) => new Uint8Array(length).fill(file + offset / chunkBytes);
+  return createManifest('item', files, read, chunkBytes);
+}
+
+describe('chunk plan', () => {
+  it.each([
+    [0, 0, []],
+    [1, 1, [1]],
+    [chunkBytes, 1, [chunkBytes]],
+    [chunkBytes * 3, 3, [chunkBytes, chunkBytes, chunkBytes]],
+    [chunkBytes + 1, 2, [chunkBytes, 1]],
+  ])('a file of %i bytes has %i chunks of %j bytes', async (size, count, lengths) => {
+    const { manifest } = await manifestFor([size]);
+    expect(manifest.chunkCount).toBe(count);
+    expect(manifest.totalBytes).toBe(size);
+    expect(Array.from({ length: count }, (_, i) => chunkSpan(manifest, i).length)).toEqual(lengths);
+  });
+
+  it('chunks each file of a multi-file item separately', async () => {
+    const { manifest } = await manifestFor([1500, 0, 1, 2000]);
+    expect(manifest.chunkCount).toBe(2 + 0 + 1 + 2);
+    expect(manifest.firstChunkOfFile).toEqual([0, 2, 2, 3]);
+    expect(chunkSpan(manifest, 2)).toEqual({ fileIndex: 2, offset: 0, length: 1 });
+    expect(chunkSpan(manifest, 4)).toEqual({ fileIndex: 3, offset: 1000, length: 1000 });
+    expect(() => chunkSpan(manifest, 5)).toThrow(RangeError);
+  });
+
+  it('hashes every chunk', async () => {
+    const { manifest } = await manifestFor([chunkBytes + 1]);
+    expect(chunkHash(manifest, 1)).toEqual(await sha256(new Uint8Array(1).fill(1)));
+  });
+
+  it.each([
+    [0, 1 << 20],
+    [8192 * (1 << 20), 1 << 20],
+    [8192 * (1 << 20) + 1, 2 << 20],
+    [2 ** 50, 16 << 20],
+  ])('picks the chunk size for %i bytes: %i', (total, expected) => {
+    expect(chooseChunkBytes(total)).toBe(expected);
+  });
+});
+
+describe('parseManifest', () => {
+  it('accepts its own bytes under its id and reproduces the plan', async () => {
+    const signed = await manifestFor([2500, 0], ['résumé final.pdf', 'docs/empty']);
+    const parsed = await parseManifest(signed.bytes, signed.itemId);
+    expect(parsed?.manifest).toEqual(signed.manifest);
+  });
+
+  it('rejects bytes announced under another id', async () => {
+    const signed = await manifestFor([10]);
+    expect(await parseManifest(signed.bytes, '00'.repeat(32))).toBeNull();
+  });
+
+  const reject = async (text: string) => {
+    const bytes = utf8Encoder.encode(text);
+    return parseManifest(bytes, toHex(await sha256(bytes)));
+  };
+  const valid = { v: 1, name: 'a', chunkBytes: 1000, files: [{ path: 'a', size: 1, type: '' }], hashes: 'A'.repeat(43) };
+  const variant = (change: Record<string, unknown>) => JSON.stringify({ ...valid, ...change });
+
+  it.each([
+    ['not JSON', '{'],
+    ['not an object', '[]'],
+    ['wrong version', variant({ v: 2 })],
+    ['no files', variant({ files: [] })],
+    ['path with ..', variant({ files: [{ path: '../x', size: 1, type: '' }] })],
+    ['absolute path', variant({ files: [{ path: '/x', size: 1, type: '' }] })],
+    ['negative size', variant({ files: [{ path: 'a', size: -1, type: '' }] })],
+    ['fractional size', variant({ files: [{ path: 'a', size: 1.5, type: '' }] })],
+    ['extra field', variant({ files: [{ path: 'a', size: 1, type: '', x: 1 }] })],
+    ['hash count mismatch', variant({ hashes: 'A'.repeat(86) })],
+    ['chunk size zero', variant({ chunkBytes: 0 })],
+    ['not canonical (spaces)', JSON.stringify(valid, null, 1)],
+    ['name with a slash', variant({ name: 'a/b' })],
+  ])('rejects %s', async (_label, text) => {
+    expect(await reject(text)).toBeNull();
+  });
+
+  it('accepts the canonical form of the same fields', async () => {
+    expect(await reject(JSON.stringify(valid))).not.toBeNull();
+  });
+
+  it('rejects a manifest over the size limit before parsing it', async () => {
+    expect(await parseManifest(new Uint8Array(maxManifestBytes + 1), '00'.repeat(32))).toBeNull();
+  });
+
+  it('refuses to create an item with an invalid path', async () => {
+    await expect(manifestFor([1], ['a/../b'])).rejects.toThrow(/cannot be shared/);
+  });
+});

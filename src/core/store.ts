@@ -1,0 +1,47 @@
+// A tiny external store (subscribe / getSnapshot) that React reads through useSyncExternalStore.
+// The snapshot is rebuilt lazily and only after a change, so identical reads return the same object.
+
+/** What the UI binds to. */
+export interface ExternalStore<T> {
+  getSnapshot(): T;
+  subscribe(listener: () => void): () => void;
+}
+
+/** A store whose snapshot is built by `build` after each `invalidate()`; listeners hear at most one call per `notifyIntervalMs`. */
+export interface DerivedStore<T> extends ExternalStore<T> {
+  invalidate(): void;
+  dispose(): void;
+}
+
+/** Creates a lazily rebuilt, throttled store. */
+export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number): DerivedStore<T> {
+  const listeners = new Set<() => void>();
+  let snapshot = build();
+  let dirty = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const notify = (): void => {
+    timer = null;
+    for (const listener of [...listeners]) listener();
+  };
+  return {
+    getSnapshot() {
+      if (dirty) {
+        snapshot = build();
+        dirty = false;
+      }
+      return snapshot;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    invalidate() {
+      dirty = true;
+      if (timer === null) timer = setTimeout(notify, notifyIntervalMs);
+    },
+    dispose() {
+      if (timer !== null) clearTimeout(timer);
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../protocol/codec';
+import { createSwarm, type Swarm } from './engine';
+import { createLinkPair } from '../../test-support/memory-link';
+import { createMemoryStore } from '../../test-support/memory-store';
+import { randomBytes, readItem, shareBytes, waitFor } from '../../test-support/swarm-fixtures';
+
+function peer(autoDownload = true) {
+  const store = createMemoryStore();
+  const swarm = createSwarm({ store, autoDownload, random: () => 0.5 });
+  return { store, swarm };
+}
+
+function connect(a: Swarm, aId: string, b: Swarm, bId: string) {
+  const pair = createLinkPair(aId, bId);
+  a.addLink(pair.a);
+  b.addLink(pair.b);
+  return pair;
+}
+
+const statusOf = (swarm: Swarm, itemId: string) => swarm.getSnapshot().items.find((i) => i.itemId === itemId)?.status;
+
+describe('swarm engine over in-memory links', () => {
+  it.each([0, 1, 999, 1000, 1001, 25_000])('transfers an item of %i bytes byte-exact', async (size) => {
+    const seeder = peer();
+    const leecher = peer();
+    const data = randomBytes(size, size + 1);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'file.bin', data, 1000);
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 5000, 'completion');
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+    expect(leecher.store.writes).toBe(signed.manifest.chunkCount);
+    const view = leecher.swarm.getSnapshot().items[0];
+    expect(view).toMatchObject({ name: 'file.bin', totalBytes: size, verifiedBytes: size, local: false });
+  });
+
+  it('learns items shared after the link is up', async () => {
+    const seeder = peer();
+    const leecher = peer();
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'late.bin', randomBytes(3000), 1000);
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+  });
+
+  it('with auto-download off, waits for download() and can pause', async () => {
+    const seeder = peer();
+    const leecher = peer(false);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'big.bin', randomBytes(20_000), 1000);
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'available');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(leecher.store.writes).toBe(0);
+    leecher.swarm.download(signed.itemId);
+    await waitFor(() => leecher.store.writes > 0);
+    leecher.swarm.pause(signed.itemId);
+    expect(statusOf(leecher.swarm, signed.itemId)).toBe('paused');
+    leecher.swarm.download(signed.itemId);
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+    expect(await readItem(leecher.store, signed)).toEqual(randomBytes(20_000));
+  });
+
+  it('a leecher serves what it holds to a third peer', async () => {
+    const seeder = peer();
+    const middle = peer();
+    const last = peer();
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(10_000, 3), 1000);
+    connect(seeder.swarm, 'S', middle.swarm, 'M');
+    await waitFor(() => statusOf(middle.swarm, signed.itemId) === 'complete');
+    seeder.swarm.destroy();
+    connect(middle.swarm, 'M', last.swarm, 'Z');
+    await waitFor(() => statusOf(last.swarm, signed.itemId) === 'complete');
+    expect(await readItem(last.store, signed)).toEqual(randomBytes(10_000, 3));
+  });
+
+  it('drops corrupt chunks, bans the sender after repeated strikes, and completes from an honest peer', async () => {
+    const honest = peer();
+    const liar = peer();
+    const leecher = peer();
+    const data = randomBytes(8000, 9);
+    const signed = await shareBytes(honest.swarm, honest.store, 'x', data, 1000);
+    await shareBytes(liar.swarm, liar.store, 'x', data, 1000);
+    const bad = connect(liar.swarm, 'BAD', leecher.swarm, 'L');
+    bad.tamperFromA((frame) => {
+      const message = decodeFrame(frame);
+      if (message?.type !== 'data') return frame;
+      const bytes = message.bytes.slice();
+      bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+      return encodeFrame({ ...message, bytes });
+    });
+    await waitFor(() => leecher.swarm.isBanned('BAD'), 5000, 'ban');
+    connect(honest.swarm, 'GOOD', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+    expect(leecher.swarm.getSnapshot().peers.map((p) => p.peerId)).toEqual(['GOOD']);
+  });
+
+  it('rejects a manifest that does not hash to its id, then fetches it from another peer', async () => {
+    const liar = peer();
+    const honest = peer();
+    const leecher = peer();
+    const signed = await shareBytes(honest.swarm, honest.store, 'x', randomBytes(100), 1000);
+    await shareBytes(liar.swarm, liar.store, 'x', randomBytes(100), 1000);
+    const bad = connect(liar.swarm, 'BAD', leecher.swarm, 'L');
+    bad.tamperFromA((frame) => {
+      const message = decodeFrame(frame);
+      if (message?.type !== 'manifest-part') return frame;
+      const bytes = message.bytes.slice();
+      bytes[10] = 0x20;
+      return encodeFrame({ ...message, bytes });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(leecher.swarm.getSnapshot().items).toHaveLength(0);
+    connect(honest.swarm, 'GOOD', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+  });
+
+  it('moves a departed peer’s requests to another peer', async () => {
+    const a = peer();
+    const b = peer();
+    const leecher = peer();
+    const data = randomBytes(30_000, 5);
+    const signed = await shareBytes(a.swarm, a.store, 'x', data, 1000);
+    await shareBytes(b.swarm, b.store, 'x', data, 1000);
+    const toA = connect(a.swarm, 'A', leecher.swarm, 'L');
+    connect(b.swarm, 'B', leecher.swarm, 'L');
+    await waitFor(() => leecher.store.writes >= 2);
+    toA.a.close();
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+  });
+
+  it('strikes a peer for malformed frames and shows a storage failure on the item', async () => {
+    const seeder = peer();
+    const leecher = peer();
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(5000), 1000);
+    leecher.store.failWrites = new Error('QuotaExceededError');
+    const pair = connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'error');
+    expect(leecher.swarm.getSnapshot().items[0]?.error).toMatch(/QuotaExceeded/);
+    for (let i = 0; i < 3; i++) await pair.a.send(new Uint8Array([99, 1, 2]));
+    await waitFor(() => leecher.swarm.isBanned('S'));
+  });
+
+  it('closes a second link to the same peer', async () => {
+    const a = peer();
+    const b = peer();
+    connect(a.swarm, 'A', b.swarm, 'B');
+    const second = createLinkPair('A', 'B');
+    let closed = false;
+    second.b.listen({ frame: () => undefined, close: () => (closed = true) });
+    b.swarm.addLink(second.b);
+    expect(closed).toBe(true);
+    expect(b.swarm.getSnapshot().peers).toHaveLength(1);
+  });
+});

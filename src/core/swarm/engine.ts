@@ -1,0 +1,219 @@
+// The swarm engine: the peer set, message dispatch, and the snapshot for the UI.
+// It knows nothing of WebRTC, IndexedDB or React: links and the store are passed in.
+import type { SignedManifest } from '../manifest';
+import { decodeFrame, encodeFrame } from '../protocol/codec';
+import { maxItemIdsPerFrame } from '../protocol/limits';
+import type { WireMessage } from '../protocol/messages';
+import type { Logger, PeerLink, PieceStore } from '../ports';
+import { createDerivedStore, type ExternalStore } from '../store';
+import { createBitfield, fullBitfield, parseBitfield } from './bitfield';
+import { maxStrikesPerPeer, snapshotNotifyIntervalMs } from './constants';
+import { createDownloads } from './downloads';
+import { createManifestFetch } from './manifest-fetch';
+import { createServing } from './serving';
+import type { ItemRecord, PeerRecord, SwarmContext, SwarmSnapshot } from './types';
+import { buildSnapshot } from './snapshot';
+
+/** What the engine is built from. */
+export interface SwarmOptions {
+  readonly store: PieceStore;
+  readonly log?: Logger;
+  /** Random source for tie-breaks ([0, 1)); injectable so tests are repeatable. */
+  readonly random?: () => number;
+  readonly autoDownload?: boolean;
+}
+
+/** The engine as the rest of the app uses it. */
+export interface Swarm extends ExternalStore<SwarmSnapshot> {
+  /** Adopts a connected link to a peer; a second link to the same peer is closed. */
+  addLink(link: PeerLink): void;
+  /** Shares an item this browser holds in full (its chunks readable from the store). */
+  shareItem(signed: SignedManifest): void;
+  /** Starts or resumes downloading an item. */
+  download(itemId: string): void;
+  /** Pauses an item's download, withdrawing its open requests. */
+  pause(itemId: string): void;
+  setAutoDownload(on: boolean): void;
+  /** Peers dropped for misbehaving; discovery must not connect to them again this session. */
+  isBanned(peerId: string): boolean;
+  /** The verified manifest of an item, for saving. */
+  manifestOf(itemId: string): SignedManifest | null;
+  destroy(): void;
+}
+
+/** Builds a swarm engine. */
+export function createSwarm(options: SwarmOptions): Swarm {
+  const log: Logger = options.log ?? (() => undefined);
+  const random = options.random ?? Math.random;
+  let autoDownload = options.autoDownload ?? true;
+  const banned = new Set<string>();
+  const items = new Map<string, ItemRecord>();
+  const peers = new Map<string, PeerRecord>();
+  const snapshots = createDerivedStore(() => buildSnapshot(items, peers, autoDownload), snapshotNotifyIntervalMs);
+
+  const ctx: SwarmContext = {
+    items,
+    peers,
+    store: options.store,
+    log,
+    send(peer, message) {
+      if (peer.closed) return;
+      peer.link.send(encodeFrame(message)).catch((error: unknown) => log('send-failed', { peerId: peer.link.peerId, error: String(error) }));
+    },
+    strike(peer, reason) {
+      peer.strikes++;
+      log('peer-strike', { peerId: peer.link.peerId, strikes: peer.strikes, reason });
+      if (peer.strikes >= maxStrikesPerPeer) {
+        banned.add(peer.link.peerId);
+        peer.link.close(`banned: ${reason}`);
+      }
+    },
+    changed: () => snapshots.invalidate(),
+  };
+  const downloads = createDownloads(ctx, random);
+  const serving = createServing(ctx);
+
+  const announce = (itemId: string): void => {
+    for (const peer of peers.values()) {
+      ctx.send(peer, { type: 'items', itemIds: [itemId] });
+      if (peer.knownItems.has(itemId)) sendBitfield(peer, itemId);
+    }
+  };
+  const sendBitfield = (peer: PeerRecord, itemId: string): void => {
+    const item = items.get(itemId);
+    if (item) ctx.send(peer, { type: 'bitfield', itemId, bits: item.have.toBytes() });
+  };
+  const addItem = (record: ItemRecord): void => {
+    items.set(record.signed.itemId, record);
+    announce(record.signed.itemId);
+    downloads.schedule();
+    ctx.changed();
+  };
+
+  const manifests = createManifestFetch(ctx, (signed) => {
+    options.store.putManifest(signed.itemId, signed.bytes).then(
+      () => {
+        if (items.has(signed.itemId)) return;
+        const status = autoDownload ? 'downloading' : 'available';
+        const have = createBitfield(signed.manifest.chunkCount);
+        addItem({ signed, have, status, verifiedBytes: 0, error: null, local: false });
+      },
+      (error: unknown) => log('manifest-store-failed', { error: String(error) }),
+    );
+  });
+
+  const handle = (peer: PeerRecord, message: WireMessage): void => {
+    switch (message.type) {
+      case 'items':
+        for (const itemId of message.itemIds) {
+          peer.knownItems.add(itemId);
+          if (items.has(itemId)) sendBitfield(peer, itemId);
+          else manifests.want(itemId, peer);
+        }
+        return;
+      case 'get-manifest':
+        return manifests.serve(peer, message.itemId);
+      case 'manifest-part':
+        return manifests.onPart(peer, message);
+      case 'bitfield': {
+        const item = items.get(message.itemId);
+        const field = item && parseBitfield(item.signed.manifest.chunkCount, message.bits);
+        if (!item) return;
+        if (!field) return ctx.strike(peer, 'malformed bitfield');
+        peer.bitfields.set(message.itemId, field);
+        downloads.schedule();
+        return ctx.changed();
+      }
+      case 'have': {
+        const item = items.get(message.itemId);
+        if (!item) return;
+        if (message.chunkIndex >= item.signed.manifest.chunkCount) return ctx.strike(peer, 'have past the item end');
+        const field = peer.bitfields.get(message.itemId) ?? createBitfield(item.signed.manifest.chunkCount);
+        field.set(message.chunkIndex);
+        peer.bitfields.set(message.itemId, field);
+        downloads.schedule();
+        return ctx.changed();
+      }
+      case 'request':
+        return serving.onRequest(peer, message);
+      case 'cancel':
+        return serving.onCancel(peer, message.requestId);
+      case 'data':
+        return downloads.onData(peer, message);
+      case 'reject':
+        return downloads.onReject(peer, message.requestId);
+    }
+  };
+
+  const dropPeer = (peer: PeerRecord, error?: Error): void => {
+    if (peers.get(peer.link.peerId) !== peer) return;
+    peer.closed = true;
+    peers.delete(peer.link.peerId);
+    log('peer-left', { peerId: peer.link.peerId, ...(error ? { error: error.message } : {}) });
+    downloads.releasePeer(peer.link.peerId);
+    serving.releasePeer(peer.link.peerId);
+    manifests.releasePeer(peer.link.peerId);
+    downloads.schedule();
+    ctx.changed();
+  };
+
+  return {
+    getSnapshot: snapshots.getSnapshot,
+    subscribe: snapshots.subscribe,
+    addLink(link) {
+      if (peers.has(link.peerId) || banned.has(link.peerId)) {
+        link.close(banned.has(link.peerId) ? 'banned' : 'duplicate link');
+        return;
+      }
+      const peer: PeerRecord = {
+        link, knownItems: new Set(), bitfields: new Map(), refused: new Set(),
+        uploadedBytes: 0, downloadedBytes: 0, strikes: 0, closed: false,
+      };
+      peers.set(link.peerId, peer);
+      link.listen({
+        frame(frame) {
+          const message = decodeFrame(frame);
+          if (message) handle(peer, message);
+          else ctx.strike(peer, `malformed frame of ${frame.length} bytes`);
+        },
+        close: (error) => dropPeer(peer, error),
+      });
+      const ids = [...items.keys()];
+      for (let i = 0; i < ids.length; i += maxItemIdsPerFrame) {
+        ctx.send(peer, { type: 'items', itemIds: ids.slice(i, i + maxItemIdsPerFrame) });
+      }
+      log('peer-joined', { peerId: link.peerId });
+      ctx.changed();
+    },
+    shareItem(signed) {
+      if (items.has(signed.itemId)) return;
+      const have = fullBitfield(signed.manifest.chunkCount);
+      addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true });
+    },
+    download(itemId) {
+      const item = items.get(itemId);
+      if (!item || item.status === 'complete' || item.status === 'downloading') return;
+      item.status = 'downloading';
+      item.error = null;
+      downloads.schedule();
+      ctx.changed();
+    },
+    pause(itemId) {
+      const item = items.get(itemId);
+      if (!item || item.status !== 'downloading') return;
+      item.status = 'paused';
+      downloads.cancelItem(itemId);
+      ctx.changed();
+    },
+    setAutoDownload(on) {
+      autoDownload = on;
+      ctx.changed();
+    },
+    isBanned: (peerId) => banned.has(peerId),
+    manifestOf: (itemId) => items.get(itemId)?.signed ?? null,
+    destroy() {
+      for (const peer of [...peers.values()]) peer.link.close('swarm destroyed');
+      snapshots.dispose();
+    },
+  };
+}
