@@ -1,0 +1,100 @@
+// Test helpers: a peer is its own browser context (own IndexedDB) with WebRTC kept on loopback.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+/** The page under test, served by the relay from global setup. */
+export function appUrl(): string {
+  const url = process.env.SWARMDROP_URL;
+  if (!url) throw new Error('SWARMDROP_URL is not set (global setup did not run)');
+  return url;
+}
+
+/**
+ * Keeps every WebRTC connection on loopback: remote candidates that are not 127.x or ::1 are dropped
+ * before the browser may try them (the machine may have other interfaces). Runs in the page.
+ */
+function loopbackOnly(): void {
+  const isLoopback = (line: string): boolean => / (127\.\d+\.\d+\.\d+|::1) \d+ typ /.test(line);
+  const proto = RTCPeerConnection.prototype;
+  const setRemote = proto.setRemoteDescription;
+  proto.setRemoteDescription = function (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) {
+    if (description?.sdp) {
+      const sdp = description.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || isLoopback(l)).join('\r\n');
+      return Reflect.apply(setRemote, this, [{ type: description.type, sdp }]) as Promise<void>;
+    }
+    return Reflect.apply(setRemote, this, [description]) as Promise<void>;
+  } as typeof proto.setRemoteDescription;
+  const addCandidate = proto.addIceCandidate;
+  proto.addIceCandidate = function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit | null) {
+    if (candidate?.candidate && !isLoopback(candidate.candidate)) return Promise.resolve();
+    return Reflect.apply(addCandidate, this, [candidate]) as Promise<void>;
+  } as typeof proto.addIceCandidate;
+}
+
+/** One peer: its own context and page. */
+export interface TestPeer {
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/** Opens a new peer at `url` (the start page, or a room link). */
+export async function openPeer(browser: Browser, url = appUrl(), preferences: Record<string, string> = {}): Promise<TestPeer> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.grantPermissions(['camera', 'microphone'], { origin: new URL(appUrl()).origin });
+  await context.addInitScript(loopbackOnly);
+  if (Object.keys(preferences).length > 0) {
+    await context.addInitScript((prefs: Record<string, string>) => {
+      for (const [key, value] of Object.entries(prefs)) localStorage.setItem(key, value);
+    }, preferences);
+  }
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(url);
+  return { context, page };
+}
+
+/** A file to share in a test, written to a temporary folder under its own name. */
+export interface TestFile {
+  readonly name: string;
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** Writes test files to disk (setInputFiles takes paths, which works for any size). */
+export function writeTestFiles(files: readonly { name: string; bytes: Uint8Array }[]): TestFile[] {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-e2e-'));
+  return files.map(({ name, bytes }) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return { name, path, size: bytes.length, sha256: sha256Hex(bytes) };
+  });
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Shares files from a peer and returns the room link it shows. */
+export async function shareFiles(peer: TestPeer, files: readonly TestFile[]): Promise<string> {
+  await peer.page.locator('[data-testid=drop-input]').setInputFiles(files.map((f) => f.path));
+  const link = peer.page.locator('[data-testid=room-link]');
+  await expect(link).toHaveText(/#[A-Za-z0-9_-]{22,}$/);
+  return (await link.textContent()) ?? '';
+}
+
+/** The item row of a file by name. */
+export function item(page: Page, name: string) {
+  return page.locator(`[data-testid=item][data-name="${name.replace(/"/g, '\\"')}"]`);
+}
+
+/** Clicks Save on an item and returns the SHA-256 and size of the file the browser downloaded. */
+export async function saveItem(page: Page, name: string): Promise<{ sha256: string; size: number; fileName: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), item(page, name).locator('[data-testid=item-save]').click()]);
+  const path = await download.path();
+  const bytes = readFileSync(path);
+  return { sha256: sha256Hex(bytes), size: bytes.length, fileName: download.suggestedFilename() };
+}

@@ -1,0 +1,57 @@
+// Every limit of the relay, each a named constant with its unit and the reason it exists.
+
+/** ws `maxPayload`: signaling envelopes are a few KiB; ws's default of 100 MiB invites memory abuse. */
+export const maxFrameBytes = 64 * 1024;
+
+/** Token-bucket capacity per socket: lets a page announce itself and answer a burst of offers at once. */
+export const messageBurst = 200;
+
+/** Token-bucket refill per socket: far above honest signaling traffic, far below a flood. */
+export const messageRefillPerSecond = 50;
+
+/** Topics (rooms) one socket may join: a page is in one room, plus a few during reconnects. */
+export const maxTopicsPerSocket = 8;
+
+/** Sockets per topic: the mesh caps at ~30 peers; 128 leaves room for lurkers without O(n²) blow-up. */
+export const maxSocketsPerTopic = 128;
+
+/** ws-level ping period: a socket that did not pong since the previous ping is terminated. */
+export const pingIntervalMs = 30_000;
+
+/** Topic length: room ids are short base64url hashes; anything longer is not a real client. */
+export const maxTopicChars = 128;
+
+/** Offences (malformed frames, rate-limit hits) tolerated before a 1008 close: bugs get warnings, abuse gets cut. */
+export const maxStrikesBeforeClose = 20;
+
+/** Queued outgoing bytes after which a socket is cut instead of buffering for a reader that does not read. */
+export const slowConsumerBytes = 1024 * 1024;
+
+/** Global socket cap per process: beyond it new sockets get 1013 (try again later) so clients back off. */
+export const maxConnections = 2000;
+
+/** The tunable limits of one relay; tests override single fields with small values. */
+export interface RelayLimits {
+  readonly maxFrameBytes: number;
+  readonly messageBurst: number;
+  readonly messageRefillPerSecond: number;
+  readonly maxTopicsPerSocket: number;
+  readonly maxSocketsPerTopic: number;
+  readonly pingIntervalMs: number;
+  readonly maxStrikesBeforeClose: number;
+  readonly slowConsumerBytes: number;
+  readonly maxConnections: number;
+}
+
+/** The production limits, gathered so a relay can be built from `{ ...defaultRelayLimits, ...overrides }`. */
+export const defaultRelayLimits: RelayLimits = {
+  maxFrameBytes,
+  messageBurst,
+  messageRefillPerSecond,
+  maxTopicsPerSocket,
+  maxSocketsPerTopic,
+  pingIntervalMs,
+  maxStrikesBeforeClose,
+  slowConsumerBytes,
+  maxConnections,
+};

@@ -1,0 +1,143 @@
+// The relay server: one node:http server serving the page, with WebSocket pub/sub on /signal.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createHub } from './hub.js';
+import { defaultRelayLimits, type RelayLimits } from './limits.js';
+import { errorForLog, logToStderr, type Log } from './log.js';
+import { isOriginAllowed } from './origin.js';
+import { createStaticHandler, sendText } from './static-files.js';
+
+/** How to build a relay; every field is optional so tests can write `createRelay({ port: 0 })`. */
+export interface RelayOptions {
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly staticDir?: string | undefined;
+  readonly allowedOrigins?: readonly string[] | undefined;
+  readonly log?: Log | undefined;
+  readonly limits?: Partial<RelayLimits> | undefined;
+}
+
+/** Where a started relay listens; `url` is the http base, the socket is at `${url}/signal`. */
+export interface RelayAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+/** A running relay. */
+export interface Relay {
+  readonly address: RelayAddress;
+  /** Terminates every socket, stops both servers; resolves when all is closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The only path that upgrades to WebSocket, so the page's own paths can never be hijacked. */
+export const signalPath = '/signal';
+
+/** Default bind address: loopback, so a test or dev run is never exposed by accident. */
+const defaultHost = '127.0.0.1';
+
+/** Close code "try again later" (RFC 6455): sent when the global socket cap is reached. */
+const closeTryAgainLater = 1013;
+
+/** Starts a relay; rejects if it cannot listen (e.g. the port is taken). */
+export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
+  const limits: RelayLimits = { ...defaultRelayLimits, ...options.limits };
+  const log = options.log ?? logToStderr;
+  const host = options.host ?? defaultHost;
+  const hub = createHub({ limits, log });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  const server = createServer();
+  const serveStatic = createStaticHandler(options.staticDir, log);
+  let closing = false;
+
+  wss.on('error', (error) => log({ event: 'wss-error', ...errorForLog(error) }));
+  server.on('request', (req, res) => {
+    if (pathnameOf(req.url) === signalPath) return sendText(res, 426, 'upgrade required', { Upgrade: 'websocket' });
+    void serveStatic(req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (error) => log({ event: 'net-socket-error', ...errorForLog(error) }));
+    try {
+      onUpgrade(req, socket, head);
+    } catch (error) {
+      log({ event: 'upgrade-error', ...errorForLog(error) });
+      socket.destroy();
+    }
+  });
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (pathnameOf(req.url) !== signalPath) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!isOriginAllowed({ origin: req.headers.origin, host: req.headers.host }, options.allowedOrigins)) {
+      log({ event: 'origin-rejected' });
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, accept);
+  }
+
+  function accept(ws: WebSocket): void {
+    if (hub.connectionCount >= limits.maxConnections) {
+      ws.on('error', (error) => log({ event: 'socket-error', ...errorForLog(error) }));
+      log({ event: 'connection-refused', reason: 'max-connections' });
+      ws.close(closeTryAgainLater, 'server busy');
+      return;
+    }
+    hub.attach(ws);
+  }
+
+  await listen(server, options.port ?? 0, host);
+  server.on('error', (error) => log({ event: 'server-error', ...errorForLog(error) }));
+  const heartbeat = setInterval(() => hub.sweep(), limits.pingIntervalMs);
+  heartbeat.unref();
+  const address = addressOf(server, host);
+  log({ event: 'relay-listening', host: address.host, port: address.port });
+
+  let closed: Promise<void> | undefined;
+  return {
+    address,
+    close() {
+      closing = true;
+      clearInterval(heartbeat);
+      closed ??= shutdown(server, wss);
+      return closed;
+    },
+  };
+}
+
+/** Ends a refused upgrade with a bare HTTP status: the socket never became a WebSocket. */
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function pathnameOf(url: string | undefined): string {
+  return (url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function addressOf(server: Server, host: string): RelayAddress {
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { host, port, url: `http://${urlHost}:${port}` };
+}
+
+async function shutdown(server: Server, wss: WebSocketServer): Promise<void> {
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

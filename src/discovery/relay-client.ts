@@ -1,0 +1,132 @@
+// The browser's client of the relay (signaling/): topic pub/sub over one WebSocket,
+// reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect.
+
+/** First reconnect delay cap: quick enough that a relay restart is barely noticed. */
+export const baseBackoffMs = 500;
+
+/** Longest reconnect delay cap: a relay down for minutes is retried twice a minute. */
+export const maxBackoffMs = 30_000;
+
+/** Connection state, for the UI and for re-announcing. */
+export type RelayStatus = 'connecting' | 'open' | 'closed';
+
+/** What the client reports. */
+export interface RelayHandlers {
+  /** A message another socket published to a topic we joined. */
+  onMessage(topic: string, data: string): void;
+  /** We are subscribed to `topic` (after each (re)connect): announce yourself now. */
+  onSubscribed(topic: string): void;
+  onStatus?(status: RelayStatus, detail?: string): void;
+  /** Something worth logging that does not change the status (an error frame from the relay). */
+  onNotice?(message: string): void;
+}
+
+/** The relay as the room connector uses it. */
+export interface RelayClient {
+  subscribe(topic: string): void;
+  leave(topic: string): void;
+  /** Publishes now if connected; while disconnected the message is dropped (signaling is re-sent on reconnect). */
+  publish(topic: string, data: string): boolean;
+  close(): void;
+}
+
+/** Options: where the relay is, and injectable parts for tests. */
+export interface RelayClientOptions extends RelayHandlers {
+  readonly url: string;
+  readonly createSocket?: (url: string) => WebSocket;
+  readonly random?: () => number;
+}
+
+function parseRelayFrame(text: unknown): Record<string, unknown> | null {
+  if (typeof text !== 'string') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null; // not JSON: reported by the caller
+  }
+}
+
+/** Connects to the relay and keeps connecting until closed. */
+export function createRelayClient(options: RelayClientOptions): RelayClient {
+  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
+  const random = options.random ?? Math.random;
+  const topics = new Set<string>();
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let closed = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const sendJson = (frame: object): boolean => {
+    if (socket?.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  };
+
+  const onFrame = (data: unknown): void => {
+    const frame = parseRelayFrame(data);
+    if (!frame) return options.onNotice?.('relay sent a malformed frame');
+    if (frame.type === 'message' && typeof frame.topic === 'string' && typeof frame.data === 'string') {
+      if (topics.has(frame.topic)) options.onMessage(frame.topic, frame.data);
+    } else if (frame.type === 'subscribed' && typeof frame.topic === 'string') {
+      attempt = 0;
+      if (topics.has(frame.topic)) options.onSubscribed(frame.topic);
+    } else if (frame.type === 'error') {
+      options.onNotice?.(`relay error: ${String(frame.code)}`);
+    }
+  };
+
+  const scheduleReconnect = (): void => {
+    if (closed || retryTimer !== null) return;
+    const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
+    attempt = Math.min(attempt + 1, 16);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, random() * capMs);
+  };
+
+  const connect = (): void => {
+    options.onStatus?.('connecting');
+    let ws: WebSocket;
+    try {
+      ws = createSocket(options.url);
+    } catch (error) {
+      options.onStatus?.('closed', `cannot reach the relay: ${String(error)}`);
+      return scheduleReconnect();
+    }
+    socket = ws;
+    ws.onopen = () => {
+      options.onStatus?.('open');
+      for (const topic of topics) sendJson({ type: 'subscribe', topic });
+    };
+    ws.onmessage = (event: MessageEvent) => onFrame(event.data);
+    ws.onclose = (event: CloseEvent) => {
+      if (socket !== ws) return;
+      socket = null;
+      if (closed) return;
+      options.onStatus?.('closed', `relay connection closed (${event.code})`);
+      scheduleReconnect();
+    };
+    ws.onerror = () => undefined; // always followed by onclose, which reconnects
+  };
+
+  connect();
+  return {
+    subscribe(topic) {
+      topics.add(topic);
+      sendJson({ type: 'subscribe', topic });
+    },
+    leave(topic) {
+      topics.delete(topic);
+      sendJson({ type: 'leave', topic });
+    },
+    publish: (topic, data) => sendJson({ type: 'publish', topic, data }),
+    close() {
+      closed = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      socket?.close(1000, 'bye');
+      socket = null;
+    },
+  };
+}

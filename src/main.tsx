@@ -1,0 +1,80 @@
+// Composition root: the only module that knows every part. Builds the engine, the piece store and
+// the room connection outside React (safe under StrictMode), then renders the page.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { parseSecret, deriveRoomKeys } from './core/room-keys';
+import { createSwarm } from './core/swarm/engine';
+import { toHex } from './core/bytes';
+import { createRelayClient } from './discovery/relay-client';
+import { createRoomConnector } from './discovery/room-connector';
+import { createSession } from './session';
+import { createBrowserPieceStore } from './storage/piece-store';
+import { describeFile } from './storage/hash-files';
+import { createWebRtcPeer } from './transport/webrtc-peer';
+import { App } from './ui/App';
+import './ui/styles.css';
+
+/** STUN/TURN servers: none by default, so nothing leaves the local network unless configured. */
+const iceServers: RTCIceServer[] = [];
+
+/** Structured console logs; never secrets or payloads. */
+const log = (event: string, fields?: Record<string, unknown>): void => console.debug('swarmdrop', event, fields ?? {});
+
+/** localStorage key of the auto-download setting (on unless the person turned it off). */
+const autoDownloadKey = 'swarmdrop.autoDownload';
+
+const myPeerId = toHex(crypto.getRandomValues(new Uint8Array(16)));
+const pieces = createBrowserPieceStore();
+const swarm = createSwarm({ store: pieces, log, autoDownload: localStorage.getItem(autoDownloadKey) !== 'false' });
+const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
+
+const session = createSession({
+  swarm,
+  describeFile,
+  addLocalItem: (signed, files) => pieces.addLocalItem(signed, files),
+  fileBlob: (signed, fileIndex) => pieces.fileBlob(signed, fileIndex),
+  baseUrl: `${location.origin}${location.pathname}`,
+  setFragment: (secret) => history.replaceState(null, '', `#${secret}`),
+  saveAutoDownload: (on) => localStorage.setItem(autoDownloadKey, String(on)),
+  offerDownload(blob, fileName) {
+    const url = URL.createObjectURL(blob);
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = fileName;
+    anchor.rel = 'noopener';
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+    // The download has started reading the Blob; release the URL later, not at once.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  },
+  async joinRoom(secret, onStatus) {
+    const keys = await deriveRoomKeys(secret);
+    const connector = createRoomConnector({
+      keys,
+      myPeerId,
+      log,
+      connectRelay: (handlers) => createRelayClient({ ...handlers, url: relayUrl }),
+      connectPeer: (options) => createWebRtcPeer({ ...options, iceServers }),
+      onLink: (link) => swarm.addLink(link),
+      isBanned: (peerId) => swarm.isBanned(peerId),
+      onRelayStatus: onStatus,
+    });
+    return () => connector.close();
+  },
+});
+
+const secret = parseSecret(location.hash);
+if (secret) {
+  session.joinRoom(secret).catch((error: unknown) => session.reportError(`Could not join the room: ${String(error)}`));
+} else if (location.hash.length > 1) {
+  session.reportError('This room link is incomplete or damaged. Ask for the link again.');
+}
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+createRoot(container).render(
+  <StrictMode>
+    <App session={session} />
+  </StrictMode>,
+);

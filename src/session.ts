@@ -1,0 +1,120 @@
+// The app's session: which room this tab is in, what it is preparing to share, and the errors to
+// show. It drives the engine and the room connection it is given; main.tsx builds the real parts.
+import type { SignedManifest } from './core/manifest';
+import { createSecret } from './core/room-keys';
+import { createDerivedStore, type ExternalStore } from './core/store';
+import type { Swarm } from './core/swarm/engine';
+import type { RelayStatus } from './discovery/relay-client';
+
+/** What the session shows besides the swarm snapshot. */
+export interface SessionSnapshot {
+  readonly roomLink: string | null;
+  readonly relayStatus: RelayStatus | 'offline';
+  /** Names of files being hashed before they can be shared. */
+  readonly preparing: readonly string[];
+  readonly errors: readonly { readonly id: number; readonly message: string }[];
+}
+
+/** The parts the session drives (real ones in main.tsx, fakes in tests). */
+export interface SessionDeps {
+  readonly swarm: Swarm;
+  /** Hashes a dropped file into an item. */
+  readonly describeFile: (file: File) => Promise<SignedManifest>;
+  /** Lets the piece store serve the dropped file's bytes. */
+  readonly addLocalItem: (signed: SignedManifest, files: readonly File[]) => void;
+  /** One file of an item as a Blob, for saving. */
+  readonly fileBlob: (signed: SignedManifest, fileIndex: number) => Promise<Blob>;
+  /** Joins a room; reports the relay status; returns how to leave. */
+  readonly joinRoom: (secret: string, onStatus: (status: RelayStatus, detail?: string) => void) => Promise<() => void>;
+  /** Hands a finished Blob to the browser as a normal download. */
+  readonly offerDownload: (blob: Blob, fileName: string) => void;
+  /** The page's address without its fragment, e.g. http://localhost:8080/ */
+  readonly baseUrl: string;
+  /** Records the secret in the address bar, so a reload rejoins. */
+  readonly setFragment: (secret: string) => void;
+  /** Remembers the auto-download setting for next time. */
+  readonly saveAutoDownload: (on: boolean) => void;
+}
+
+/** What the UI calls. */
+export interface Session extends ExternalStore<SessionSnapshot> {
+  readonly swarm: Swarm;
+  joinRoom(secret: string): Promise<void>;
+  shareFiles(files: readonly File[]): Promise<void>;
+  save(itemId: string): Promise<void>;
+  setAutoDownload(on: boolean): void;
+  reportError(message: string): void;
+  dismissError(id: number): void;
+}
+
+/** Creates the session. */
+export function createSession(deps: SessionDeps): Session {
+  let roomLink: string | null = null;
+  let relayStatus: SessionSnapshot['relayStatus'] = 'offline';
+  let preparing: string[] = [];
+  let errors: SessionSnapshot['errors'] = [];
+  let nextErrorId = 1;
+  let leave: (() => void) | null = null;
+  const store = createDerivedStore<SessionSnapshot>(() => ({ roomLink, relayStatus, preparing, errors }), 0);
+
+  const session: Session = {
+    swarm: deps.swarm,
+    getSnapshot: store.getSnapshot,
+    subscribe: store.subscribe,
+    async joinRoom(secret) {
+      if (leave) return;
+      roomLink = `${deps.baseUrl}#${secret}`;
+      deps.setFragment(secret);
+      store.invalidate();
+      leave = await deps.joinRoom(secret, (status, detail) => {
+        relayStatus = status;
+        if (status === 'closed' && detail) console.warn(`swarmdrop: ${detail}`);
+        store.invalidate();
+      });
+    },
+    async shareFiles(files) {
+      if (!leave) await session.joinRoom(createSecret());
+      await Promise.all(
+        files.map(async (file) => {
+          preparing = [...preparing, file.name];
+          store.invalidate();
+          try {
+            const signed = await deps.describeFile(file);
+            deps.addLocalItem(signed, [file]);
+            deps.swarm.shareItem(signed);
+          } catch (error) {
+            session.reportError(`Could not share ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+          } finally {
+            preparing = preparing.filter((name, i) => name !== file.name || i !== preparing.indexOf(file.name));
+            store.invalidate();
+          }
+        }),
+      );
+    },
+    async save(itemId) {
+      const signed = deps.swarm.manifestOf(itemId);
+      if (!signed) return session.reportError('That item is not known here.');
+      try {
+        for (let i = 0; i < signed.manifest.files.length; i++) {
+          const file = signed.manifest.files[i];
+          if (file) deps.offerDownload(await deps.fileBlob(signed, i), file.path.split('/').pop() ?? file.path);
+        }
+      } catch (error) {
+        session.reportError(`Could not save ${signed.manifest.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    setAutoDownload(on) {
+      deps.swarm.setAutoDownload(on);
+      deps.saveAutoDownload(on);
+    },
+    reportError(message) {
+      errors = [...errors, { id: nextErrorId++, message }];
+      store.invalidate();
+    },
+    dismissError(id) {
+      errors = errors.filter((e) => e.id !== id);
+      store.invalidate();
+    },
+  };
+  return session;
+}

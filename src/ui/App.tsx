@@ -1,0 +1,80 @@
+// The page: drop zone, room link, items, peers and errors. It only reads stores and calls the session.
+import type { Session } from '../session';
+import { DropZone } from './DropZone';
+import { useStore } from './hooks';
+import { ItemRow } from './ItemRow';
+import { PeerList } from './PeerList';
+import { RoomLink } from './RoomLink';
+
+const relayText = { connecting: 'Connecting to the relay…', open: 'Online', closed: 'Relay unreachable, retrying…', offline: '' };
+
+/** The whole page. */
+export function App({ session }: { readonly session: Session }) {
+  const state = useStore(session);
+  const swarm = useStore(session.swarm);
+  const share = (files: File[]) => {
+    session.shareFiles(files).catch((error: unknown) => session.reportError(`Sharing failed: ${String(error)}`));
+  };
+  return (
+    <main className="app">
+      <header className="app__header">
+        <h1>Swarmdrop</h1>
+        {state.roomLink && <span className={`relay relay--${state.relayStatus}`}>{relayText[state.relayStatus]}</span>}
+      </header>
+      {state.errors.length > 0 && (
+        <ul className="errors">
+          {state.errors.map((error) => (
+            <li key={error.id} className="error" data-testid="error">
+              {error.message}
+              <button type="button" className="button button--quiet" onClick={() => session.dismissError(error.id)}>
+                Dismiss
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <DropZone onFiles={share} compact={state.roomLink !== null} />
+      {state.roomLink && <RoomLink link={state.roomLink} />}
+      {state.roomLink && (
+        <section className="items">
+          <div className="items__head">
+            <h2>Files</h2>
+            <label className="toggle">
+              <input
+                type="checkbox"
+                data-testid="auto-download"
+                checked={swarm.autoDownload}
+                onChange={(event) => session.setAutoDownload(event.currentTarget.checked)}
+              />
+              Download automatically
+            </label>
+          </div>
+          {state.preparing.map((name, i) => (
+            <p key={`${name}-${i}`} className="items__preparing">
+              Preparing {name}…
+            </p>
+          ))}
+          {swarm.items.length === 0 && state.preparing.length === 0 ? (
+            <p className="items__empty">Nothing shared yet.</p>
+          ) : (
+            <ul className="items__list">
+              {swarm.items.map((item) => (
+                <ItemRow
+                  key={item.itemId}
+                  item={item}
+                  onDownload={() => session.swarm.download(item.itemId)}
+                  onPause={() => session.swarm.pause(item.itemId)}
+                  onSave={() => void session.save(item.itemId)}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {state.roomLink && <PeerList peers={swarm.peers} />}
+      <footer className="app__footer">
+        Files go straight from browser to browser. The relay only introduces peers and never sees the link&apos;s secret.
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,64 @@
+// One shared item: name, size, progress, who has it, and its actions.
+import type { ItemView } from '../core/swarm/types';
+import { formatBytes } from './format';
+
+/** Props: the item and what its buttons do. */
+export interface ItemRowProps {
+  readonly item: ItemView;
+  readonly onDownload: () => void;
+  readonly onPause: () => void;
+  readonly onSave: () => void;
+}
+
+const statusText: Record<ItemView['status'], string> = {
+  available: 'Available',
+  downloading: 'Downloading',
+  paused: 'Paused',
+  complete: 'Complete',
+  error: 'Error',
+};
+
+/** A row of the item list, carrying the automation contract's selectors. */
+export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
+  const canDownload = item.status === 'available' || item.status === 'paused' || item.status === 'error';
+  return (
+    <li className={`item item--${item.status}`} data-testid="item" data-item-id={item.itemId} data-name={item.name} data-state={item.status}>
+      <div className="item__head">
+        <span className="item__name">{item.name}</span>
+        <span className="item__size">{formatBytes(item.totalBytes)}</span>
+      </div>
+      <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} />
+      <div className="item__foot">
+        <span className="item__status">
+          {statusText[item.status]}
+          {item.status === 'downloading' || item.status === 'paused'
+            ? ` · ${formatBytes(item.verifiedBytes)} of ${formatBytes(item.totalBytes)}`
+            : ''}
+          {item.local ? ' · shared by you' : ` · ${item.peersWithItem} ${item.peersWithItem === 1 ? 'peer has' : 'peers have'} it`}
+        </span>
+        <span className="item__actions">
+          {canDownload && (
+            <button type="button" className="button" data-testid="item-download" onClick={onDownload}>
+              {item.status === 'available' ? 'Download' : 'Resume'}
+            </button>
+          )}
+          {item.status === 'downloading' && (
+            <button type="button" className="button button--quiet" data-testid="item-pause" onClick={onPause}>
+              Pause
+            </button>
+          )}
+          {item.status === 'complete' && (
+            <button type="button" className="button" data-testid="item-save" onClick={onSave}>
+              Save
+            </button>
+          )}
+        </span>
+      </div>
+      {item.error && (
+        <p className="error" data-testid="error">
+          {item.error}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+// The connected peers with their upload and download speeds.
+import { useEffect, useRef, useState } from 'react';
+import type { PeerView } from '../core/swarm/types';
+import { formatRate } from './format';
+
+/** How often speeds are recomputed from the byte counters. */
+const rateWindowMs = 1000;
+
+interface Rates {
+  readonly up: number;
+  readonly down: number;
+}
+
+/** Turns byte counters into per-second rates, sampled every `rateWindowMs`. */
+function useRates(peers: readonly PeerView[]): ReadonlyMap<string, Rates> {
+  const latest = useRef(peers);
+  const previous = useRef(new Map<string, PeerView>());
+  const [rates, setRates] = useState<ReadonlyMap<string, Rates>>(new Map());
+  useEffect(() => {
+    latest.current = peers;
+  }, [peers]);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const next = new Map<string, Rates>();
+      for (const peer of latest.current) {
+        const before = previous.current.get(peer.peerId);
+        const seconds = rateWindowMs / 1000;
+        next.set(peer.peerId, {
+          up: before ? (peer.uploadedBytes - before.uploadedBytes) / seconds : 0,
+          down: before ? (peer.downloadedBytes - before.downloadedBytes) / seconds : 0,
+        });
+      }
+      previous.current = new Map(latest.current.map((p) => [p.peerId, p]));
+      setRates(next);
+    }, rateWindowMs);
+    return () => clearInterval(timer);
+  }, []);
+  return rates;
+}
+
+/** The peer count and the list of peers. */
+export function PeerList({ peers }: { readonly peers: readonly PeerView[] }) {
+  const rates = useRates(peers);
+  return (
+    <section className="peers">
+      <h2>
+        Peers <span data-testid="peer-count">{peers.length}</span>
+      </h2>
+      {peers.length === 0 ? (
+        <p className="peers__empty">Nobody else is here yet. Send the room link to someone.</p>
+      ) : (
+        <ul className="peers__list">
+          {peers.map((peer) => {
+            const rate = rates.get(peer.peerId);
+            return (
+              <li key={peer.peerId} className="peers__peer" data-testid="peer">
+                <span className="peers__id">{peer.peerId.slice(0, 8)}</span>
+                <span>↑ {formatRate(rate?.up ?? 0)}</span>
+                <span>↓ {formatRate(rate?.down ?? 0)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
