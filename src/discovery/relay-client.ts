@@ -37,6 +37,9 @@ export interface RelayClientOptions extends RelayHandlers {
   readonly random?: () => number;
 }
 
+/** WebSocket.OPEN, spelled out so the client also runs where no global WebSocket exists (Node tests). */
+const socketOpen = 1;
+
 function parseRelayFrame(text: unknown): Record<string, unknown> | null {
   if (typeof text !== 'string') return null;
   try {
@@ -58,7 +61,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const sendJson = (frame: object): boolean => {
-    if (socket?.readyState !== WebSocket.OPEN) return false;
+    if (socket?.readyState !== socketOpen) return false;
     socket.send(JSON.stringify(frame));
     return true;
   };
