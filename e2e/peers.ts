@@ -34,10 +34,11 @@ function loopbackOnly(): void {
   } as typeof proto.addIceCandidate;
 }
 
-/** One peer: its own context and page. */
+/** One peer: its own context and page, and the console errors it logged (CSP violations show there). */
 export interface TestPeer {
   readonly context: BrowserContext;
   readonly page: Page;
+  readonly consoleErrors: string[];
 }
 
 /** Opens a new peer at `url` (the start page, or a room link). */
@@ -51,9 +52,13 @@ export async function openPeer(browser: Browser, url = appUrl(), preferences: Re
     }, preferences);
   }
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await page.goto(url);
-  return { context, page };
+  return { context, page, consoleErrors };
 }
 
 /** A file to share in a test, written to a temporary folder under its own name. */

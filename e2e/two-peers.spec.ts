@@ -16,7 +16,10 @@ test('a friend downloads every shared file byte-exact through a room link', asyn
   const link = await shareFiles(sharer, files);
   for (const file of files) await expect(item(sharer.page, file.name)).toHaveAttribute('data-state', 'complete');
 
+  const openedAt = Date.now();
   const friend = await openPeer(browser, link);
+  await expect(item(friend.page, files[0]?.name ?? '')).toBeVisible();
+  console.log(`friend saw the shared files ${Date.now() - openedAt} ms after opening the link`);
   await expect(friend.page.locator('[data-testid=peer-count]')).toHaveText('1');
   await expect(sharer.page.locator('[data-testid=peer-count]')).toHaveText('1');
   for (const file of files) {
@@ -28,6 +31,7 @@ test('a friend downloads every shared file byte-exact through a room link', asyn
     expect(saved).toEqual({ sha256: file.sha256, size: file.size, fileName: file.name });
   }
   await expect(friend.page.locator('[data-testid=error]')).toHaveCount(0);
+  expect([...sharer.consoleErrors, ...friend.consoleErrors]).toEqual([]);
   await friend.context.close();
   await sharer.context.close();
 });
@@ -45,6 +49,13 @@ test('with auto-download off, a file waits for its download button', async ({ br
   await row.locator('[data-testid=item-download]').click();
   await expect(row).toHaveAttribute('data-state', 'complete', { timeout: 60_000 });
   expect((await saveItem(friend.page, big.name)).sha256).toBe(big.sha256);
+
+  // Any peer can share: the friend drops a file into the same room and the sharer receives it.
+  const [reply] = writeTestFiles([{ name: 'reply.txt', bytes: new TextEncoder().encode('thanks!') }]);
+  if (!reply) throw new Error('test file missing');
+  expect(await shareFiles(friend, [reply])).toBe(link);
+  await expect(item(sharer.page, reply.name)).toHaveAttribute('data-state', 'complete');
+  expect((await saveItem(sharer.page, reply.name)).sha256).toBe(reply.sha256);
   await friend.context.close();
   await sharer.context.close();
 });

@@ -7,7 +7,10 @@ export interface ExternalStore<T> {
   subscribe(listener: () => void): () => void;
 }
 
-/** A store whose snapshot is built by `build` after each `invalidate()`; listeners hear at most one call per `notifyIntervalMs`. */
+/**
+ * A store whose snapshot is built by `build` after each `invalidate()`. Listeners hear at most one
+ * call per `notifyIntervalMs`; the first change after a quiet spell is announced at once (next task).
+ */
 export interface DerivedStore<T> extends ExternalStore<T> {
   invalidate(): void;
   dispose(): void;
@@ -19,8 +22,10 @@ export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number):
   let snapshot = build();
   let dirty = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastNotifyMs = -Infinity;
   const notify = (): void => {
     timer = null;
+    lastNotifyMs = Date.now();
     for (const listener of [...listeners]) listener();
   };
   return {
@@ -37,7 +42,7 @@ export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number):
     },
     invalidate() {
       dirty = true;
-      if (timer === null) timer = setTimeout(notify, notifyIntervalMs);
+      if (timer === null) timer = setTimeout(notify, Math.max(0, lastNotifyMs + notifyIntervalMs - Date.now()));
     },
     dispose() {
       if (timer !== null) clearTimeout(timer);
