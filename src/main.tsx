@@ -23,9 +23,23 @@ const log = (event: string, fields?: Record<string, unknown>): void => console.d
 /** localStorage key of the auto-download setting (on unless the person turned it off). */
 const autoDownloadKey = 'swarmdrop.autoDownload';
 
+/** localStorage key of the upload limit in bytes per second (absent: no limit). */
+const uploadLimitKey = 'swarmdrop.uploadLimit';
+
+/** The saved upload limit, or null when none is saved or it is not a positive number. */
+function savedUploadLimit(): number | null {
+  const value = Number(localStorage.getItem(uploadLimitKey));
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
 const myPeerId = toHex(crypto.getRandomValues(new Uint8Array(16)));
 const pieces = createBrowserPieceStore();
-const swarm = createSwarm({ store: pieces, log, autoDownload: localStorage.getItem(autoDownloadKey) !== 'false' });
+const swarm = createSwarm({
+  store: pieces,
+  log,
+  autoDownload: localStorage.getItem(autoDownloadKey) !== 'false',
+  uploadLimit: savedUploadLimit(),
+});
 const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 
 const session = createSession({
@@ -36,6 +50,9 @@ const session = createSession({
   baseUrl: `${location.origin}${location.pathname}`,
   setFragment: (secret) => history.replaceState(null, '', `#${secret}`),
   saveAutoDownload: (on) => localStorage.setItem(autoDownloadKey, String(on)),
+  saveUploadLimit: (limit) =>
+    limit === null ? localStorage.removeItem(uploadLimitKey) : localStorage.setItem(uploadLimitKey, String(limit)),
+  myPeerId,
   offerDownload(blob, fileName) {
     const url = URL.createObjectURL(blob);
     const anchor = document.createElement('a');

@@ -34,15 +34,21 @@ export interface SessionDeps {
   readonly setFragment: (secret: string) => void;
   /** Remembers the auto-download setting for next time. */
   readonly saveAutoDownload: (on: boolean) => void;
+  /** Remembers the upload limit (bytes per second, null for none) for next time. */
+  readonly saveUploadLimit: (bytesPerSecond: number | null) => void;
+  /** This tab's peer id, as other peers see it. */
+  readonly myPeerId: string;
 }
 
 /** What the UI calls. */
 export interface Session extends ExternalStore<SessionSnapshot> {
   readonly swarm: Swarm;
+  readonly myPeerId: string;
   joinRoom(secret: string): Promise<void>;
   shareFiles(files: readonly File[]): Promise<void>;
   save(itemId: string): Promise<void>;
   setAutoDownload(on: boolean): void;
+  setUploadLimit(bytesPerSecond: number | null): void;
   reportError(message: string): void;
   dismissError(id: number): void;
 }
@@ -59,6 +65,7 @@ export function createSession(deps: SessionDeps): Session {
 
   const session: Session = {
     swarm: deps.swarm,
+    myPeerId: deps.myPeerId,
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,
     async joinRoom(secret) {
@@ -106,6 +113,10 @@ export function createSession(deps: SessionDeps): Session {
     setAutoDownload(on) {
       deps.swarm.setAutoDownload(on);
       deps.saveAutoDownload(on);
+    },
+    setUploadLimit(bytesPerSecond) {
+      deps.swarm.setUploadLimit(bytesPerSecond);
+      deps.saveUploadLimit(bytesPerSecond);
     },
     reportError(message) {
       errors = [...errors, { id: nextErrorId++, message }];

@@ -5,6 +5,7 @@ import { useStore } from './hooks';
 import { ItemRow } from './ItemRow';
 import { PeerList } from './PeerList';
 import { RoomLink } from './RoomLink';
+import { UploadLimit } from './UploadLimit';
 
 const relayText = { connecting: 'Connecting to the relay…', open: 'Online', closed: 'Relay unreachable, retrying…', offline: '' };
 
@@ -39,7 +40,9 @@ export function App({ session }: { readonly session: Session }) {
         <section className="items">
           <div className="items__head">
             <h2>Files</h2>
-            <label className="toggle">
+            <div className="items__settings">
+              <UploadLimit limit={swarm.uploadLimit} onChange={(limit) => session.setUploadLimit(limit)} />
+              <label className="toggle">
               <input
                 type="checkbox"
                 data-testid="auto-download"
@@ -47,7 +50,8 @@ export function App({ session }: { readonly session: Session }) {
                 onChange={(event) => session.setAutoDownload(event.currentTarget.checked)}
               />
               Download automatically
-            </label>
+              </label>
+            </div>
           </div>
           {state.preparing.map((name, i) => (
             <p key={`${name}-${i}`} className="items__preparing">
@@ -71,7 +75,7 @@ export function App({ session }: { readonly session: Session }) {
           )}
         </section>
       )}
-      {state.roomLink && <PeerList peers={swarm.peers} />}
+      {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} />}
       <footer className="app__footer">
         Files go straight from browser to browser. The relay only introduces peers and never sees the link&apos;s secret.
       </footer>

@@ -1,5 +1,6 @@
 // One shared item: name, size, progress, who has it, and its actions.
 import type { ItemView } from '../core/swarm/types';
+import { AvailabilityBar } from './AvailabilityBar';
 import { formatBytes } from './format';
 
 /** Props: the item and what its buttons do. */
@@ -22,12 +23,21 @@ const statusText: Record<ItemView['status'], string> = {
 export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
   const canDownload = item.status === 'available' || item.status === 'paused' || item.status === 'error';
   return (
-    <li className={`item item--${item.status}`} data-testid="item" data-item-id={item.itemId} data-name={item.name} data-state={item.status}>
+    <li
+      className={`item item--${item.status}`}
+      data-testid="item"
+      data-item-id={item.itemId}
+      data-name={item.name}
+      data-state={item.status}
+      data-held={item.heldBitsHex}
+      data-chunks={item.chunkCount}
+    >
       <div className="item__head">
         <span className="item__name">{item.name}</span>
         <span className="item__size">{formatBytes(item.totalBytes)}</span>
       </div>
       <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} />
+      {!item.local && item.status !== 'complete' && <AvailabilityBar coverage={item.swarmCoverage} />}
       <div className="item__foot">
         <span className="item__status">
           {statusText[item.status]}

@@ -38,14 +38,29 @@ function useRates(peers: readonly PeerView[]): ReadonlyMap<string, Rates> {
   return rates;
 }
 
+/** Props: the connected peers, and this tab's own id. */
+export interface PeerListProps {
+  readonly peers: readonly PeerView[];
+  readonly myPeerId: string;
+  readonly bannedCount: number;
+}
+
 /** The peer count and the list of peers. */
-export function PeerList({ peers }: { readonly peers: readonly PeerView[] }) {
+export function PeerList({ peers, myPeerId, bannedCount }: PeerListProps) {
   const rates = useRates(peers);
   return (
     <section className="peers">
       <h2>
         Peers <span data-testid="peer-count">{peers.length}</span>
       </h2>
+      <p className="peers__me">
+        You are <span data-testid="my-peer-id" data-peer-id={myPeerId}>{myPeerId.slice(0, 8)}</span>
+      </p>
+      {bannedCount > 0 && (
+        <p className="peers__banned" data-testid="peer-banned">
+          Disconnected {bannedCount} {bannedCount === 1 ? 'peer that' : 'peers that'} sent corrupt data; their data was thrown away.
+        </p>
+      )}
       {peers.length === 0 ? (
         <p className="peers__empty">Nobody else is here yet. Send the room link to someone.</p>
       ) : (
@@ -53,7 +68,14 @@ export function PeerList({ peers }: { readonly peers: readonly PeerView[] }) {
           {peers.map((peer) => {
             const rate = rates.get(peer.peerId);
             return (
-              <li key={peer.peerId} className="peers__peer" data-testid="peer">
+              <li
+                key={peer.peerId}
+                className="peers__peer"
+                data-testid="peer"
+                data-peer-id={peer.peerId}
+                data-downloaded-bytes={peer.downloadedBytes}
+                data-uploaded-bytes={peer.uploadedBytes}
+              >
                 <span className="peers__id">{peer.peerId.slice(0, 8)}</span>
                 <span>↑ {formatRate(rate?.up ?? 0)}</span>
                 <span>↓ {formatRate(rate?.down ?? 0)}</span>

@@ -1,7 +1,25 @@
 // Engine tuning, each with its unit and reason.
 
-/** Whole-chunk requests outstanding to one peer: keeps its link busy while we hash and store (4 x 1 MiB in memory). */
-export const maxRequestsPerPeer = 4;
+/** Fewest whole-chunk requests kept open to a peer: one being received while the next is read and sent. */
+export const minRequestsPerPeer = 2;
+
+/** Most requests open to one peer: below what a peer queues for us (maxQueuedServesPerPeer), and 12 MiB of buffers at most. */
+export const maxRequestsPerPeer = 12;
+
+/** A peer is kept busy with about this much of its measured throughput in requests: enough to hide a round trip and a disk read. */
+export const requestPipelineMs = 500;
+
+/** A request with no data for this long is withdrawn and asked elsewhere: a live peer sends a frame far more often. */
+export const requestTimeoutMs = 10_000;
+
+/** A peer whose request stalled is not asked for that chunk again for this long. */
+export const stalledRetryAfterMs = 30_000;
+
+/** In endgame a chunk may be requested from at most this many peers at once (the first wins, the rest are cancelled). */
+export const maxRequestsPerChunkInEndgame = 2;
+
+/** How often the engine looks for stalled requests. */
+export const stallCheckIntervalMs = 1000;
 
 /** Requests a peer may queue with us before we reject more: bounds what one peer can make us hold. */
 export const maxQueuedServesPerPeer = 16;

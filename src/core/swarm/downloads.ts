@@ -1,19 +1,18 @@
-// Fetching chunks: choose what to ask of whom, reassemble the reply, verify it, store it, announce it.
+// Fetching chunks: choose what to ask of whom (rarest first, endgame at the end), reassemble the
+// reply, verify it, store it, announce it; withdraw requests that stall and ask someone else.
 import { bytesEqual, sha256 } from '../bytes';
 import { chunkHash, chunkSpan } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
-import { maxRequestsPerPeer } from './constants';
+import { chunkKey, createClaims, type OpenRequest } from './claims';
+import {
+  maxRequestsPerChunkInEndgame,
+  maxRequestsPerPeer,
+  minRequestsPerPeer,
+  requestPipelineMs,
+  stalledRetryAfterMs,
+} from './constants';
 import { pickChunk } from './picker';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
-
-interface OpenRequest {
-  readonly id: number;
-  readonly peerId: string;
-  readonly itemId: string;
-  readonly chunkIndex: number;
-  readonly buffer: Uint8Array;
-  received: number;
-}
 
 /** The download side of the engine. */
 export interface Downloads {
@@ -25,50 +24,89 @@ export interface Downloads {
   releasePeer(peerId: string): void;
   /** Withdraws an item's open requests (pause). */
   cancelItem(itemId: string): void;
+  /** Withdraws requests with no data for `timeoutMs` and asks elsewhere. */
+  expireStalled(timeoutMs: number): void;
 }
 
-const chunkKey = (itemId: string, chunkIndex: number): string => `${itemId}:${chunkIndex}`;
+/** Timing and randomness the download side needs. */
+export interface DownloadsEnv {
+  readonly now: () => number;
+  readonly random: () => number;
+}
 
 /** Creates the download side over the shared context. */
-export function createDownloads(ctx: SwarmContext, random: () => number): Downloads {
-  const requests = new Map<number, OpenRequest>();
-  /** Chunks requested or being verified/stored: "itemId:index". */
-  const busyChunks = new Set<string>();
+export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads {
+  const claims = createClaims();
   let nextRequestId = 1;
 
-  const openCount = (peerId: string): number => {
-    let count = 0;
-    for (const request of requests.values()) if (request.peerId === peerId) count++;
-    return count;
+  const depthFor = (peer: PeerRecord, chunkBytes: number): number => {
+    const wanted = 1 + Math.ceil((peer.meter.bytesPerSecond() * requestPipelineMs) / 1000 / chunkBytes);
+    return Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, wanted));
+  };
+
+  const avoided = (peer: PeerRecord, key: string): boolean => {
+    if (peer.refused.has(key)) return true;
+    const until = peer.avoidUntil.get(key);
+    if (until === undefined) return false;
+    if (until > env.now()) return true;
+    peer.avoidUntil.delete(key);
+    return false;
   };
 
   const requestFrom = (peer: PeerRecord, item: ItemRecord, chunkIndex: number): void => {
     const id = nextRequestId;
     nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
     const { length } = chunkSpan(item.signed.manifest, chunkIndex);
-    requests.set(id, { id, peerId: peer.link.peerId, itemId: item.signed.itemId, chunkIndex, buffer: new Uint8Array(length), received: 0 });
-    busyChunks.add(chunkKey(item.signed.itemId, chunkIndex));
+    const request: OpenRequest = {
+      id, peerId: peer.link.peerId, itemId: item.signed.itemId, chunkIndex,
+      buffer: new Uint8Array(length), received: 0, lastProgressMs: env.now(),
+    };
+    claims.add(request);
     ctx.send(peer, { type: 'request', requestId: id, itemId: item.signed.itemId, chunkIndex });
   };
 
+  const pickFor = (peer: PeerRecord, item: ItemRecord): number | null => {
+    const { itemId, manifest } = item.signed;
+    const theirs = peer.bitfields.get(itemId);
+    if (!theirs) return null;
+    const usable = (i: number): boolean => !item.have.has(i) && theirs.has(i) && !avoided(peer, chunkKey(itemId, i));
+    const fresh = pickChunk({
+      chunkCount: manifest.chunkCount,
+      isCandidate: (i) => usable(i) && !claims.isClaimed(itemId, i),
+      cost: (i) => item.availability[i] ?? 0,
+      random: env.random,
+    });
+    if (fresh !== null) return fresh;
+    // Endgame: every missing chunk is claimed; duplicate the requests this peer could also answer.
+    if (item.have.count() + claims.claimedCount(itemId) < manifest.chunkCount) return null;
+    return pickChunk({
+      chunkCount: manifest.chunkCount,
+      isCandidate: (i) => {
+        if (!usable(i)) return false;
+        const open = claims.forChunk(itemId, i);
+        return open.length > 0 && open.length < maxRequestsPerChunkInEndgame && open.every((r) => r.peerId !== peer.link.peerId);
+      },
+      cost: (i) => claims.forChunk(itemId, i).length,
+      random: env.random,
+    });
+  };
+
   const fillPeer = (peer: PeerRecord): void => {
-    let open = openCount(peer.link.peerId);
     for (const item of ctx.items.values()) {
       if (item.status !== 'downloading') continue;
-      const theirs = peer.bitfields.get(item.signed.itemId);
-      if (!theirs) continue;
-      while (open < maxRequestsPerPeer) {
-        const chunk = pickChunk({
-          chunkCount: item.signed.manifest.chunkCount,
-          isWanted: (i) => !item.have.has(i) && !busyChunks.has(chunkKey(item.signed.itemId, i)),
-          peerHas: (i) => theirs.has(i) && !peer.refused.has(chunkKey(item.signed.itemId, i)),
-        });
+      const depth = depthFor(peer, item.signed.manifest.chunkBytes);
+      while (claims.openCount(peer.link.peerId) < depth) {
+        const chunk = pickFor(peer, item);
         if (chunk === null) break;
         requestFrom(peer, item, chunk);
-        open++;
       }
-      if (open >= maxRequestsPerPeer) return;
     }
+  };
+
+  const withdraw = (request: OpenRequest): void => {
+    claims.remove(request.id);
+    const peer = ctx.peers.get(request.peerId);
+    if (peer) ctx.send(peer, { type: 'cancel', requestId: request.id });
   };
 
   const finishItemIfDone = (item: ItemRecord): void => {
@@ -80,34 +118,32 @@ export function createDownloads(ctx: SwarmContext, random: () => number): Downlo
 
   const accept = async (request: OpenRequest, peer: PeerRecord): Promise<void> => {
     const item = ctx.items.get(request.itemId);
+    if (!item || item.have.has(request.chunkIndex)) return;
     const key = chunkKey(request.itemId, request.chunkIndex);
-    if (!item) return void busyChunks.delete(key);
-    const expected = chunkHash(item.signed.manifest, request.chunkIndex);
-    if (!bytesEqual(await sha256(request.buffer), expected)) {
-      busyChunks.delete(key);
+    if (!bytesEqual(await sha256(request.buffer), chunkHash(item.signed.manifest, request.chunkIndex))) {
       peer.refused.add(key);
       ctx.strike(peer, `chunk ${request.chunkIndex} failed verification`);
       return;
     }
+    for (const loser of claims.forChunk(request.itemId, request.chunkIndex)) withdraw(loser);
+    claims.setStoring(request.itemId, request.chunkIndex, true);
     try {
       await ctx.store.putChunk(request.itemId, request.chunkIndex, request.buffer);
     } catch (error) {
-      busyChunks.delete(key);
       item.status = 'error';
       item.error = `could not store a chunk: ${error instanceof Error ? error.message : String(error)}`;
       ctx.log('store-failed', { itemId: request.itemId.slice(0, 12), error: item.error });
       ctx.changed();
       return;
+    } finally {
+      claims.setStoring(request.itemId, request.chunkIndex, false);
     }
-    busyChunks.delete(key);
     if (!item.have.has(request.chunkIndex)) {
       item.have.set(request.chunkIndex);
       item.verifiedBytes += request.buffer.length;
     }
     for (const other of ctx.peers.values()) {
-      if (other.knownItems.has(request.itemId)) {
-        ctx.send(other, { type: 'have', itemId: request.itemId, chunkIndex: request.chunkIndex });
-      }
+      if (other.knownItems.has(request.itemId)) ctx.send(other, { type: 'have', itemId: request.itemId, chunkIndex: request.chunkIndex });
     }
     finishItemIfDone(item);
     ctx.changed();
@@ -118,55 +154,58 @@ export function createDownloads(ctx: SwarmContext, random: () => number): Downlo
       const peers = [...ctx.peers.values()].filter((p) => !p.closed);
       // Random peer order so no peer is always asked first.
       for (let i = peers.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
+        const j = Math.floor(env.random() * (i + 1));
         [peers[i], peers[j]] = [peers[j] as PeerRecord, peers[i] as PeerRecord];
       }
       for (const peer of peers) fillPeer(peer);
       for (const item of ctx.items.values()) finishItemIfDone(item);
     },
     onData(peer, message) {
-      const request = requests.get(message.requestId);
+      const request = claims.get(message.requestId);
       if (!request || request.peerId !== peer.link.peerId) return; // cancelled or unknown: late data is harmless
       if (message.offset !== request.received || request.received + message.bytes.length > request.buffer.length) {
-        requests.delete(request.id);
-        busyChunks.delete(chunkKey(request.itemId, request.chunkIndex));
+        claims.remove(request.id);
         ctx.strike(peer, 'data out of order or past the chunk end');
         api.schedule();
         return;
       }
       request.buffer.set(message.bytes, request.received);
       request.received += message.bytes.length;
+      request.lastProgressMs = env.now();
       peer.downloadedBytes += message.bytes.length;
+      peer.meter.add(message.bytes.length);
       ctx.changed();
       if (request.received < request.buffer.length) return;
-      requests.delete(request.id);
+      claims.remove(request.id);
       accept(request, peer)
         .catch((error: unknown) => ctx.log('accept-failed', { error: String(error) }))
         .finally(() => api.schedule());
     },
     onReject(peer, requestId) {
-      const request = requests.get(requestId);
+      const request = claims.get(requestId);
       if (!request || request.peerId !== peer.link.peerId) return;
-      requests.delete(requestId);
-      const key = chunkKey(request.itemId, request.chunkIndex);
-      busyChunks.delete(key);
-      peer.refused.add(key);
+      claims.remove(requestId);
+      peer.refused.add(chunkKey(request.itemId, request.chunkIndex));
       api.schedule();
     },
     releasePeer(peerId) {
-      for (const request of [...requests.values()]) {
-        if (request.peerId !== peerId) continue;
-        requests.delete(request.id);
-        busyChunks.delete(chunkKey(request.itemId, request.chunkIndex));
-      }
+      for (const request of [...claims.all()]) if (request.peerId === peerId) claims.remove(request.id);
     },
     cancelItem(itemId) {
-      for (const request of [...requests.values()]) {
-        if (request.itemId !== itemId) continue;
-        requests.delete(request.id);
-        busyChunks.delete(chunkKey(request.itemId, request.chunkIndex));
-        const peer = ctx.peers.get(request.peerId);
-        if (peer) ctx.send(peer, { type: 'cancel', requestId: request.id });
+      for (const request of [...claims.all()]) if (request.itemId === itemId) withdraw(request);
+    },
+    expireStalled(timeoutMs) {
+      const now = env.now();
+      let expired = 0;
+      for (const request of [...claims.all()]) {
+        if (now - request.lastProgressMs < timeoutMs) continue;
+        withdraw(request);
+        ctx.peers.get(request.peerId)?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);
+        expired++;
+      }
+      if (expired > 0) {
+        ctx.log('requests-stalled', { expired });
+        api.schedule();
       }
     },
   };

@@ -1,24 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
-import { createSwarm, type Swarm } from './engine';
 import { createLinkPair } from '../../test-support/memory-link';
-import { createMemoryStore } from '../../test-support/memory-store';
-import { randomBytes, readItem, shareBytes, waitFor } from '../../test-support/swarm-fixtures';
+import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
 
-function peer(autoDownload = true) {
-  const store = createMemoryStore();
-  const swarm = createSwarm({ store, autoDownload, random: () => 0.5 });
-  return { store, swarm };
-}
-
-function connect(a: Swarm, aId: string, b: Swarm, bId: string) {
-  const pair = createLinkPair(aId, bId);
-  a.addLink(pair.a);
-  b.addLink(pair.b);
-  return pair;
-}
-
-const statusOf = (swarm: Swarm, itemId: string) => swarm.getSnapshot().items.find((i) => i.itemId === itemId)?.status;
+const peer = (autoDownload = true) => testPeer({ autoDownload });
+afterEach(destroyAll);
 
 describe('swarm engine over in-memory links', () => {
   it.each([0, 1, 999, 1000, 1001, 25_000])('transfers an item of %i bytes byte-exact', async (size) => {

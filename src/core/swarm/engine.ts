@@ -6,13 +6,16 @@ import { maxItemIdsPerFrame } from '../protocol/limits';
 import type { WireMessage } from '../protocol/messages';
 import type { Logger, PeerLink, PieceStore } from '../ports';
 import { createDerivedStore, type ExternalStore } from '../store';
+import { emptyAvailability, forgetPeer, recordBitfield, recordHave } from './availability';
 import { createBitfield, fullBitfield, parseBitfield } from './bitfield';
-import { maxStrikesPerPeer, snapshotNotifyIntervalMs } from './constants';
+import { maxStrikesPerPeer, requestTimeoutMs, snapshotNotifyIntervalMs, stallCheckIntervalMs } from './constants';
 import { createDownloads } from './downloads';
 import { createManifestFetch } from './manifest-fetch';
+import { createRateMeter } from './rate-meter';
 import { createServing } from './serving';
 import type { ItemRecord, PeerRecord, SwarmContext, SwarmSnapshot } from './types';
 import { buildSnapshot } from './snapshot';
+import { createUploadLimiter } from './upload-limiter';
 
 /** What the engine is built from. */
 export interface SwarmOptions {
@@ -20,7 +23,14 @@ export interface SwarmOptions {
   readonly log?: Logger;
   /** Random source for tie-breaks ([0, 1)); injectable so tests are repeatable. */
   readonly random?: () => number;
+  /** Clock in ms; injectable for tests. */
+  readonly now?: () => number;
   readonly autoDownload?: boolean;
+  /** Upload limit in bytes per second (null: none). */
+  readonly uploadLimit?: number | null;
+  /** Withdraw a request after this long without data (tests shorten it). */
+  readonly requestTimeoutMs?: number;
+  readonly stallCheckIntervalMs?: number;
 }
 
 /** The engine as the rest of the app uses it. */
@@ -34,6 +44,8 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   /** Pauses an item's download, withdrawing its open requests. */
   pause(itemId: string): void;
   setAutoDownload(on: boolean): void;
+  /** Caps what this peer uploads, in bytes per second; null removes the cap. */
+  setUploadLimit(bytesPerSecond: number | null): void;
   /** Peers dropped for misbehaving; discovery must not connect to them again this session. */
   isBanned(peerId: string): boolean;
   /** The verified manifest of an item, for saving. */
@@ -45,11 +57,17 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
 export function createSwarm(options: SwarmOptions): Swarm {
   const log: Logger = options.log ?? (() => undefined);
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
   let autoDownload = options.autoDownload ?? true;
+  const uploads = createUploadLimiter(now);
+  uploads.setLimit(options.uploadLimit ?? null);
   const banned = new Set<string>();
   const items = new Map<string, ItemRecord>();
   const peers = new Map<string, PeerRecord>();
-  const snapshots = createDerivedStore(() => buildSnapshot(items, peers, autoDownload), snapshotNotifyIntervalMs);
+  const snapshots = createDerivedStore(
+    () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: [...banned] }),
+    snapshotNotifyIntervalMs,
+  );
 
   const ctx: SwarmContext = {
     items,
@@ -70,8 +88,10 @@ export function createSwarm(options: SwarmOptions): Swarm {
     },
     changed: () => snapshots.invalidate(),
   };
-  const downloads = createDownloads(ctx, random);
-  const serving = createServing(ctx);
+  const downloads = createDownloads(ctx, { now, random });
+  const serving = createServing(ctx, uploads);
+  const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;
+  const stallTimer = setInterval(() => downloads.expireStalled(timeoutMs), options.stallCheckIntervalMs ?? stallCheckIntervalMs);
 
   const announce = (itemId: string): void => {
     for (const peer of peers.values()) {
@@ -96,7 +116,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
         if (items.has(signed.itemId)) return;
         const status = autoDownload ? 'downloading' : 'available';
         const have = createBitfield(signed.manifest.chunkCount);
-        addItem({ signed, have, status, verifiedBytes: 0, error: null, local: false });
+        const availability = emptyAvailability(signed.manifest.chunkCount);
+        addItem({ signed, have, status, verifiedBytes: 0, error: null, local: false, availability });
       },
       (error: unknown) => log('manifest-store-failed', { error: String(error) }),
     );
@@ -120,7 +141,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
         const field = item && parseBitfield(item.signed.manifest.chunkCount, message.bits);
         if (!item) return;
         if (!field) return ctx.strike(peer, 'malformed bitfield');
-        peer.bitfields.set(message.itemId, field);
+        recordBitfield(item, peer, field);
         downloads.schedule();
         return ctx.changed();
       }
@@ -128,9 +149,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
         const item = items.get(message.itemId);
         if (!item) return;
         if (message.chunkIndex >= item.signed.manifest.chunkCount) return ctx.strike(peer, 'have past the item end');
-        const field = peer.bitfields.get(message.itemId) ?? createBitfield(item.signed.manifest.chunkCount);
-        field.set(message.chunkIndex);
-        peer.bitfields.set(message.itemId, field);
+        recordHave(item, peer, message.chunkIndex);
         downloads.schedule();
         return ctx.changed();
       }
@@ -149,6 +168,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     if (peers.get(peer.link.peerId) !== peer) return;
     peer.closed = true;
     peers.delete(peer.link.peerId);
+    forgetPeer(items, peer);
     log('peer-left', { peerId: peer.link.peerId, ...(error ? { error: error.message } : {}) });
     downloads.releasePeer(peer.link.peerId);
     serving.releasePeer(peer.link.peerId);
@@ -166,8 +186,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
         return;
       }
       const peer: PeerRecord = {
-        link, knownItems: new Set(), bitfields: new Map(), refused: new Set(),
-        uploadedBytes: 0, downloadedBytes: 0, strikes: 0, closed: false,
+        link, knownItems: new Set(), bitfields: new Map(), refused: new Set(), avoidUntil: new Map(),
+        meter: createRateMeter(now), uploadedBytes: 0, downloadedBytes: 0, strikes: 0, closed: false,
       };
       peers.set(link.peerId, peer);
       link.listen({
@@ -188,7 +208,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
     shareItem(signed) {
       if (items.has(signed.itemId)) return;
       const have = fullBitfield(signed.manifest.chunkCount);
-      addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true });
+      const availability = emptyAvailability(signed.manifest.chunkCount);
+      addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true, availability });
     },
     download(itemId) {
       const item = items.get(itemId);
@@ -209,9 +230,14 @@ export function createSwarm(options: SwarmOptions): Swarm {
       autoDownload = on;
       ctx.changed();
     },
+    setUploadLimit(bytesPerSecond) {
+      uploads.setLimit(bytesPerSecond);
+      ctx.changed();
+    },
     isBanned: (peerId) => banned.has(peerId),
     manifestOf: (itemId) => items.get(itemId)?.signed ?? null,
     destroy() {
+      clearInterval(stallTimer);
       for (const peer of [...peers.values()]) peer.link.close('swarm destroyed');
       snapshots.dispose();
     },

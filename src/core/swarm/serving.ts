@@ -3,6 +3,7 @@ import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
 import { maxQueuedServesPerPeer } from './constants';
 import type { PeerRecord, SwarmContext } from './types';
+import type { UploadLimiter } from './upload-limiter';
 
 type RequestMessage = Extract<WireMessage, { type: 'request' }>;
 
@@ -21,7 +22,7 @@ export interface Serving {
 }
 
 /** Creates the upload side over the shared context. */
-export function createServing(ctx: SwarmContext): Serving {
+export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Serving {
   const queues = new Map<string, PeerQueue>();
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
@@ -33,6 +34,8 @@ export function createServing(ctx: SwarmContext): Serving {
     for (let offset = 0; offset < bytes.length; offset += maxDataPayloadBytes) {
       if (peer.closed || queue.cancelledCurrent) return;
       const slice = bytes.subarray(offset, offset + maxDataPayloadBytes);
+      await uploads.take(slice.length);
+      if (peer.closed || queue.cancelledCurrent) return;
       await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
       peer.uploadedBytes += slice.length;
       ctx.changed();

@@ -3,6 +3,7 @@ import type { SignedManifest, ManifestFile } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import type { Logger, PeerLink, PieceStore } from '../ports';
 import type { Bitfield } from './bitfield';
+import type { RateMeter } from './rate-meter';
 
 /** An item's lifecycle, as named by the UI automation contract. */
 export type ItemStatus = 'available' | 'downloading' | 'paused' | 'complete' | 'error';
@@ -16,6 +17,8 @@ export interface ItemRecord {
   error: string | null;
   /** Shared from this browser (as opposed to learned from a peer). */
   readonly local: boolean;
+  /** For each chunk, how many connected peers hold it (rarest first picks the lowest). */
+  readonly availability: Uint16Array;
 }
 
 /** What the engine knows of one connected peer. */
@@ -23,8 +26,12 @@ export interface PeerRecord {
   readonly link: PeerLink;
   readonly knownItems: Set<string>;
   readonly bitfields: Map<string, Bitfield>;
-  /** "itemId:chunk" the peer refused; not asked of it again. */
+  /** "itemId:chunk" the peer refused or sent corrupt; not asked of it again until it announces the chunk anew. */
   readonly refused: Set<string>;
+  /** "itemId:chunk" whose request to this peer stalled, and until when (ms) not to ask it again. */
+  readonly avoidUntil: Map<string, number>;
+  /** Its measured throughput to us, which sizes how many requests it gets. */
+  readonly meter: RateMeter;
   uploadedBytes: number;
   downloadedBytes: number;
   strikes: number;
@@ -59,6 +66,10 @@ export interface ItemView {
   readonly local: boolean;
   /** Connected peers that hold at least one chunk of it. */
   readonly peersWithItem: number;
+  /** Chunks that someone here (this peer or a connected one) holds, per bar segment, 0..1. */
+  readonly swarmCoverage: readonly number[];
+  /** The chunks this peer holds: the bitfield in hex (MSB first), for tools and tests. */
+  readonly heldBitsHex: string;
 }
 
 /** One connected peer as the UI sees it (byte counters; the UI turns them into speeds). */
@@ -73,4 +84,8 @@ export interface SwarmSnapshot {
   readonly items: readonly ItemView[];
   readonly peers: readonly PeerView[];
   readonly autoDownload: boolean;
+  /** Upload limit in bytes per second, or null for none. */
+  readonly uploadLimit: number | null;
+  /** Peers dropped this session for sending corrupt or malformed data. */
+  readonly bannedPeerIds: readonly string[];
 }

@@ -1,0 +1,109 @@
+// Multi-peer scenarios over in-memory links: swarming, stalls, endgame, departures, rate limits.
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeFrame } from '../protocol/codec';
+import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
+
+afterEach(destroyAll);
+
+const fast = { requestTimeoutMs: 150, stallCheckIntervalMs: 20 };
+const chunk = 1000;
+
+/** Union of the chunks several peers hold, from their snapshots' bitfields. */
+function unionCovers(peers: { swarm: ReturnType<typeof testPeer>['swarm'] }[], itemId: string, chunkCount: number): boolean {
+  const bits = peers.map((p) => BigInt(`0x0${p.swarm.getSnapshot().items.find((i) => i.itemId === itemId)?.heldBitsHex ?? ''}`));
+  const union = bits.reduce((a, b) => a | b, 0n);
+  const full = ((1n << BigInt(chunkCount)) - 1n) << BigInt((8 - (chunkCount % 8)) % 8);
+  return union === full;
+}
+
+describe('swarm scenarios', () => {
+  it('leechers download from each other, not only from the sharer', async () => {
+    const seeder = testPeer({ uploadLimit: 100_000 });
+    const leechers = ['L1', 'L2', 'L3'].map((id) => ({ id, ...testPeer() }));
+    const data = randomBytes(60_000, 11);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', data, chunk);
+    for (const l of leechers) connect(seeder.swarm, 'S', l.swarm, l.id);
+    connect(leechers[0]!.swarm, 'L1', leechers[1]!.swarm, 'L2');
+    connect(leechers[0]!.swarm, 'L1', leechers[2]!.swarm, 'L3');
+    connect(leechers[1]!.swarm, 'L2', leechers[2]!.swarm, 'L3');
+    await waitFor(() => leechers.every((l) => statusOf(l.swarm, signed.itemId) === 'complete'), 10_000, 'all complete');
+    for (const l of leechers) {
+      expect(await readItem(l.store, signed)).toEqual(data);
+      const fromOthers = l.swarm.getSnapshot().peers.filter((p) => p.peerId !== 'S').reduce((sum, p) => sum + p.downloadedBytes, 0);
+      expect(fromOthers).toBeGreaterThan(0);
+    }
+    // 3 copies went out, but the sharer sent well under 3 copies' worth.
+    const sharerSent = seeder.swarm.getSnapshot().peers.reduce((sum, p) => sum + p.uploadedBytes, 0);
+    expect(sharerSent).toBeLessThan(2 * data.length);
+  });
+
+  it('the upload limit paces what a peer serves', async () => {
+    const seeder = testPeer({ uploadLimit: 50_000 });
+    const leecher = testPeer();
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(40_000), chunk);
+    const started = Date.now();
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 10_000);
+    // 40 KB at 50 KB/s: at least ~0.8 s minus the first burst (250 ms of tokens).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(seeder.swarm.getSnapshot().uploadLimit).toBe(50_000);
+  });
+
+  it('moves a stalled request to another peer', async () => {
+    const staller = testPeer();
+    const honest = testPeer({ uploadLimit: 30_000 });
+    const leecher = testPeer(fast);
+    const data = randomBytes(8000, 4);
+    const signed = await shareBytes(staller.swarm, staller.store, 'x', data, chunk);
+    await shareBytes(honest.swarm, honest.store, 'x', data, chunk);
+    const bad = connect(staller.swarm, 'STALL', leecher.swarm, 'L');
+    bad.tamperFromA((frame) => (decodeFrame(frame)?.type === 'data' ? null : frame)); // swallows every chunk
+    connect(honest.swarm, 'H', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 10_000);
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+    expect(leecher.swarm.isBanned('STALL')).toBe(false); // slow is not malicious
+  });
+
+  it('endgame asks a second peer for the last chunks and cancels the loser', async () => {
+    const slow = testPeer({ uploadLimit: 2_000 });
+    const quick = testPeer();
+    const leecher = testPeer();
+    const data = randomBytes(6000, 8);
+    const signed = await shareBytes(slow.swarm, slow.store, 'x', data, chunk);
+    await shareBytes(quick.swarm, quick.store, 'x', data, chunk);
+    const toSlow = connect(leecher.swarm, 'L', slow.swarm, 'SLOW');
+    const sentToSlow: string[] = [];
+    toSlow.tamperFromA((frame) => {
+      sentToSlow.push(decodeFrame(frame)?.type ?? 'bad');
+      return frame;
+    });
+    await waitFor(() => sentToSlow.filter((t) => t === 'request').length >= 2, 5000, 'slow peer busy');
+    connect(leecher.swarm, 'L', quick.swarm, 'QUICK');
+    const started = Date.now();
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 5000);
+    expect(Date.now() - started).toBeLessThan(1500); // the slow peer alone would need ~3 s
+    expect(sentToSlow).toContain('cancel');
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+  });
+
+  it('completes after the sharer leaves once the leechers together hold every chunk', async () => {
+    const seeder = testPeer({ uploadLimit: 40_000 });
+    const a = testPeer();
+    const b = testPeer();
+    const data = randomBytes(30_000, 21);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', data, chunk);
+    const sa = connect(seeder.swarm, 'S', a.swarm, 'A');
+    const sb = connect(seeder.swarm, 'S', b.swarm, 'B');
+    connect(a.swarm, 'A', b.swarm, 'B');
+    await waitFor(() => unionCovers([a, b], signed.itemId, signed.manifest.chunkCount), 10_000, 'union complete');
+    sa.a.close();
+    sb.a.close();
+    await waitFor(() => statusOf(a.swarm, signed.itemId) === 'complete' && statusOf(b.swarm, signed.itemId) === 'complete', 10_000);
+    expect(await readItem(a.store, signed)).toEqual(data);
+    expect(await readItem(b.store, signed)).toEqual(data);
+    // A newcomer that only meets the leechers also completes.
+    const late = testPeer();
+    connect(a.swarm, 'A', late.swarm, 'N');
+    await waitFor(() => statusOf(late.swarm, signed.itemId) === 'complete', 10_000);
+  });
+});
