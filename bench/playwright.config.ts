@@ -1,0 +1,19 @@
+// The throughput benchmark: the e2e suite's browser, flags and relay, one long "test" that prints figures.
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from '../e2e/browser';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.bench.ts',
+  // Two cores: the two peers of one transfer already use both; anything in parallel would skew figures.
+  workers: 1,
+  // 10 min in ms: three raw runs plus one Swarmdrop transfer take ~1 min; slow machines get headroom.
+  timeout: 600_000,
+  reporter: [['list']],
+  // Same relay as e2e: serves dist/ on a random loopback port and sets SWARMDROP_URL.
+  globalSetup: '../e2e/global-setup.ts',
+  use: {
+    acceptDownloads: true,
+    launchOptions: { args: chromiumArgs, ...(chromiumExecutable ? { executablePath: chromiumExecutable } : {}) },
+  },
+});
