@@ -6,8 +6,15 @@ const seq = (values: number[]) => {
   return () => values[i++ % values.length] ?? 0;
 };
 
+interface PickCase {
+  readonly name: string;
+  readonly availability: readonly number[];
+  readonly candidates: readonly number[];
+  readonly expected: number | null;
+}
+
 describe('pickChunk', () => {
-  it.each([
+  it.each<PickCase>([
     { name: 'rarest first', availability: [3, 1, 2, 5], candidates: [0, 1, 2, 3], expected: 1 },
     { name: 'rarest among candidates only', availability: [3, 1, 2, 5], candidates: [0, 2, 3], expected: 2 },
     { name: 'single candidate', availability: [9, 9], candidates: [1], expected: 1 },
