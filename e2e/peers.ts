@@ -41,16 +41,30 @@ export interface TestPeer {
   readonly consoleErrors: string[];
 }
 
-/** Opens a new peer at `url` (the start page, or a room link). */
-export async function openPeer(browser: Browser, url = appUrl(), preferences: Record<string, string> = {}): Promise<TestPeer> {
+/**
+ * A browser context set up for peers of `origin`: loopback-only WebRTC, media permission, saved
+ * preferences, and any extra test-only init scripts (run in every page before the app).
+ */
+export async function newPeerContext(
+  browser: Browser,
+  origin = new URL(appUrl()).origin,
+  preferences: Record<string, string> = {},
+  initScripts: readonly (() => void)[] = [],
+): Promise<BrowserContext> {
   const context = await browser.newContext({ acceptDownloads: true });
-  await context.grantPermissions(['camera', 'microphone'], { origin: new URL(appUrl()).origin });
+  await context.grantPermissions(['camera', 'microphone'], { origin });
   await context.addInitScript(loopbackOnly);
+  for (const script of initScripts) await context.addInitScript(script);
   if (Object.keys(preferences).length > 0) {
     await context.addInitScript((prefs: Record<string, string>) => {
       for (const [key, value] of Object.entries(prefs)) localStorage.setItem(key, value);
     }, preferences);
   }
+  return context;
+}
+
+/** Opens a tab of `context` at `url`, collecting its console errors. */
+export async function openTab(context: BrowserContext, url: string): Promise<TestPeer> {
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
@@ -59,6 +73,16 @@ export async function openPeer(browser: Browser, url = appUrl(), preferences: Re
   });
   await page.goto(url);
   return { context, page, consoleErrors };
+}
+
+/** Opens a new peer at `url` (the start page, or a room link) in a context of its own. */
+export async function openPeer(
+  browser: Browser,
+  url = appUrl(),
+  preferences: Record<string, string> = {},
+  initScripts: readonly (() => void)[] = [],
+): Promise<TestPeer> {
+  return openTab(await newPeerContext(browser, new URL(url).origin, preferences, initScripts), url);
 }
 
 /** A file to share in a test, written to a temporary folder under its own name. */

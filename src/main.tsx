@@ -5,11 +5,13 @@ import { createRoot } from 'react-dom/client';
 import { parseSecret, deriveRoomKeys } from './core/room-keys';
 import { createSwarm } from './core/swarm/engine';
 import { toHex } from './core/bytes';
+import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-bus';
 import { createRelayClient } from './discovery/relay-client';
-import { createRoomConnector } from './discovery/room-connector';
+import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createSession } from './session';
 import { createBrowserPieceStore } from './storage/piece-store';
 import { describeFile } from './storage/hash-files';
+import { createConnectionBudget } from './transport/connection-budget';
 import { createWebRtcPeer } from './transport/webrtc-peer';
 import { App } from './ui/App';
 import './ui/styles.css';
@@ -41,6 +43,8 @@ const swarm = createSwarm({
   uploadLimit: savedUploadLimit(),
 });
 const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
+/** RTCPeerConnections this tab has created (`connections.count`, for the UI); new ones stop near Chrome's cap. */
+const connections = createConnectionBudget({ onExhausted: (message) => session.reportError(message) });
 
 const session = createSession({
   swarm,
@@ -67,26 +71,41 @@ const session = createSession({
   },
   async joinRoom(secret, onStatus) {
     const keys = await deriveRoomKeys(secret);
+    // The relay, and BroadcastChannel so tabs of this browser find each other even while it is down.
+    const buses: BusFactory[] = [(handlers) => createRelayClient({ ...handlers, url: relayUrl, onStatus })];
+    if (hasBroadcastChannel()) buses.push((handlers) => createBroadcastBus(handlers));
     const connector = createRoomConnector({
       keys,
       myPeerId,
       log,
-      connectRelay: (handlers) => createRelayClient({ ...handlers, url: relayUrl }),
-      connectPeer: (options) => createWebRtcPeer({ ...options, iceServers }),
+      buses,
+      connectPeer: (options) => createWebRtcPeer({ ...options, iceServers, budget: connections }),
       onLink: (link) => swarm.addLink(link),
       isBanned: (peerId) => swarm.isBanned(peerId),
-      onRelayStatus: onStatus,
     });
     return () => connector.close();
   },
 });
 
-const secret = parseSecret(location.hash);
-if (secret) {
-  session.joinRoom(secret).catch((error: unknown) => session.reportError(`Could not join the room: ${String(error)}`));
-} else if (location.hash.length > 1) {
-  session.reportError('This room link is incomplete or damaged. Ask for the link again.');
+/** Joins the room the address's fragment names, or says the link is damaged. */
+function joinFromFragment(): void {
+  const secret = parseSecret(location.hash);
+  if (secret) {
+    session.joinRoom(secret).catch((error: unknown) => session.reportError(`Could not join the room: ${String(error)}`));
+  } else if (location.hash.length > 1) {
+    session.reportError('This room link is incomplete or damaged. Ask for the link again.');
+  }
 }
+joinFromFragment();
+
+// A room link pasted into an open tab: join it. A tab already in another room reloads, the simplest
+// correct way to change rooms (a page is in one room; the reload joins the new one).
+addEventListener('hashchange', () => {
+  const current = session.getSnapshot().roomLink;
+  if (current === null) return joinFromFragment();
+  const secret = parseSecret(location.hash);
+  if (secret && `#${secret}` !== new URL(current).hash) location.reload();
+});
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -51,6 +51,21 @@ function parseHeader(raw: Record<string, unknown>): EnvelopeHeader | null {
 }
 
 /**
+ * The recipient an envelope names, read without opening it (null if it is not an envelope). The
+ * relay is pure pub/sub, so every peer receives everyone's envelopes: this lets it skip the ones
+ * for others cheaply, without logging each as a rejection. Nothing else may trust it.
+ */
+export function peekRecipient(text: string): string | null {
+  try {
+    const raw: unknown = JSON.parse(text);
+    const to = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).to : null;
+    return typeof to === 'string' ? to : null;
+  } catch {
+    return null; // not JSON: openEnvelope rejects it
+  }
+}
+
+/**
  * Opens an envelope addressed to `myId` (or to everyone). Returns null for anything malformed,
  * forged, altered, sealed for another room, addressed to someone else, or sent by ourselves.
  * Replay is the caller's check (sequence numbers per sender).

@@ -1,25 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import type { PeerLink } from '../core/ports';
+import { afterEach, describe, expect, it } from 'vitest';
 import { deriveRoomKeys } from '../core/room-keys';
-import { createFakeWebRtc, createMemoryRelay } from '../test-support/memory-relay';
+import { createFakeWebRtc, createMemoryRelay, joinTestRoom, type TestRoomPeer } from '../test-support/memory-relay';
 import { waitFor } from '../test-support/swarm-fixtures';
-import { createRoomConnector } from './room-connector';
+import { sealEnvelope } from './envelope';
 
 const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
 
+const joined: TestRoomPeer[] = [];
+afterEach(() => {
+  for (const peer of joined.splice(0)) peer.connector.close();
+});
+
 function join(id: string, relay: ReturnType<typeof createMemoryRelay>, webrtc: ReturnType<typeof createFakeWebRtc>, banned = new Set<string>()) {
-  const links: PeerLink[] = [];
-  const events: string[] = [];
-  const connector = createRoomConnector({
-    keys,
-    myPeerId: id,
-    connectRelay: relay.connect,
-    connectPeer: webrtc.forPeer(id),
-    onLink: (link) => links.push(link),
-    isBanned: (peerId) => banned.has(peerId),
-    log: (event) => events.push(event),
-  });
-  return { connector, links, events };
+  const peer = joinTestRoom(keys, id, { buses: [relay.connect], webrtc, banned });
+  joined.push(peer);
+  return peer;
 }
 
 describe('room connector', () => {
@@ -65,5 +60,31 @@ describe('room connector', () => {
     join('b3', relay, webrtc);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(a.links).toHaveLength(0);
+  });
+
+  it('reconnects when a link drops and both peers are still in the room', async () => {
+    const relay = createMemoryRelay();
+    const webrtc = createFakeWebRtc();
+    const a = join('a4', relay, webrtc);
+    const b = join('b4', relay, webrtc);
+    await waitFor(() => webrtc.openPairs().length === 1, 5000, 'first link');
+    webrtc.cut('a4', 'b4');
+    await waitFor(() => a.links.length === 2 && b.links.length === 2, 5000, 'second link');
+    expect(webrtc.openPairs()).toEqual(['a4|b4']);
+    expect(webrtc.attempts.filter((x) => x.endsWith(':offer'))).toEqual(['a4->b4:offer', 'a4->b4:offer']);
+  });
+
+  it('ignores a malformed hello and a stray signal that is not an offer', async () => {
+    const relay = createMemoryRelay();
+    const webrtc = createFakeWebRtc();
+    const a = join('a5', relay, webrtc);
+    const bus = relay.connect({ onMessage: () => undefined, onSubscribed: () => undefined });
+    bus.subscribe(keys.roomId);
+    bus.publish(keys.roomId, await sealEnvelope(keys.signalingKey, keys.roomId, { from: 'b5', to: '*', type: 'hello', seq: 1 }, {}));
+    bus.publish(keys.roomId, await sealEnvelope(keys.signalingKey, keys.roomId, { from: 'z5', to: 'a5', type: 'signal', seq: 1 }, { type: 'candidate' }));
+    await waitFor(() => a.events.filter((e) => e === 'envelope-rejected').length === 1, 1000, 'rejection');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(webrtc.attempts).toEqual([]);
+    bus.close();
   });
 });

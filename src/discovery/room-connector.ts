@@ -1,125 +1,290 @@
-// Finds the other peers of a room through the relay and sets up a WebRTC connection to each.
-// Glare: of two peers, only the one with the smaller id initiates; the other answers a hello
-// with a hello addressed to it. Every envelope is sealed (envelope.ts); replays are dropped.
+// Finds the other peers of a room and sets up a WebRTC connection to each, up to the mesh cap
+// (mesh.ts), over every signaling bus at once (signaling-channel.ts).
+//
+// A broadcast hello asks "who has room?". A peer with room answers with an addressed hello, an
+// invite that holds a link slot for a while. A peer that gets an invite and has room too either
+// initiates (if its id is the smaller: glare is resolved by id) or invites back, so the smaller id
+// initiates; without room it declines (a busy hello), so the inviter frees the slot at once. A link
+// forms only when both sides agreed, so no connection is started only to be refused. Below its cap
+// a peer keeps inviting peers it has heard of, needy ones first, otherwise at random: these random
+// links are what keep a partial mesh in one piece when a crowd all hears the same first few.
 import type { Logger, PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
-import { broadcastRecipient, openEnvelope, sealEnvelope, type EnvelopeType } from './envelope';
-import type { RelayClient, RelayHandlers } from './relay-client';
+import { broadcastRecipient, type OpenedEnvelope } from './envelope';
+import {
+  createMeshLimits,
+  linkKindFor,
+  parseHello,
+  refillInvitesPerRound,
+  type HelloPayload,
+  type LinkCounts,
+  type LinkKind,
+  type MeshLimits,
+} from './mesh';
+import { createPeerBook } from './peer-book';
+import { openSignalingChannel, type BusFactory } from './signaling-channel';
 
-/** How the connector starts one WebRTC connection (the transport, injected by main.tsx). */
+export type { BusFactory } from './signaling-channel';
+
+/** One WebRTC connection being set up or running, as the connector drives it. */
+export interface PeerConnection {
+  signal(data: unknown): void;
+  destroy(reason?: string): void;
+}
+
+/**
+ * How the connector starts one WebRTC connection (the transport, injected by main.tsx). Returns
+ * null when it will not start one (the tab's connection budget is spent): the connector then stops
+ * connecting for good.
+ */
 export type ConnectPeer = (options: {
   remotePeerId: string;
   initiator: boolean;
   onSignal(data: object): void;
   onLink(link: PeerLink): void;
   onClose(error?: Error): void;
-}) => { signal(data: unknown): void; destroy(reason?: string): void };
+}) => PeerConnection | null;
 
 /** What the connector is built from. */
 export interface RoomConnectorOptions {
   readonly keys: RoomKeys;
   readonly myPeerId: string;
-  readonly connectRelay: (handlers: RelayHandlers) => RelayClient;
+  /** Where envelopes travel (the relay, BroadcastChannel): each goes out on all; any may deliver it. */
+  readonly buses: readonly BusFactory[];
   readonly connectPeer: ConnectPeer;
   /** A data channel to a room peer is open. */
   readonly onLink: (link: PeerLink) => void;
   readonly isBanned: (peerId: string) => boolean;
   readonly log: Logger;
-  readonly onRelayStatus?: RelayHandlers['onStatus'];
+  /** Mesh limits to override (tests use small rooms). */
+  readonly mesh?: Partial<MeshLimits>;
+  readonly random?: () => number;
+  readonly now?: () => number;
 }
 
 /** A running room membership. */
 export interface RoomConnector {
+  /** Connections being set up or open. */
+  readonly linkCount: number;
+  /** This tab's mesh limits (its cap includes its random jitter). */
+  readonly limits: MeshLimits;
   close(): void;
 }
 
-/** Joins the room's relay topic and connects to every peer that appears. */
-export function createRoomConnector(options: RoomConnectorOptions): RoomConnector {
-  const { keys, myPeerId, log } = options;
-  const attempts = new Map<string, ReturnType<ConnectPeer>>();
-  const lastSeqFrom = new Map<string, number>();
-  let seq = 0;
-  let closed = false;
-  // Envelopes are published in sequence order (receivers drop a lower sequence as a replay).
-  let publishTail: Promise<void> = Promise.resolve();
-  let receiveTail: Promise<void> = Promise.resolve();
+const isOffer = (data: unknown): boolean =>
+  typeof data === 'object' && data !== null && (data as Record<string, unknown>).type === 'offer';
 
-  const send = (to: string, type: EnvelopeType, payload: unknown): void => {
-    seq += 1;
-    const sealed = sealEnvelope(keys.signalingKey, keys.roomId, { from: myPeerId, to, type, seq }, payload);
-    publishTail = publishTail
-      .then(() => sealed)
-      .then(
-        (text) => {
-          if (!closed && !relay.publish(keys.roomId, text)) log('signal-dropped', { reason: 'relay not connected' });
-        },
-        (error: unknown) => log('seal-failed', { error: String(error) }),
-      );
+/** Joins the room on every bus and connects to the peers that appear, up to the mesh cap. */
+export function createRoomConnector(options: RoomConnectorOptions): RoomConnector {
+  const { myPeerId, log } = options;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const limits = createMeshLimits(random, options.mesh);
+  const book = createPeerBook(limits, random, now);
+  const attempts = new Map<string, PeerConnection>();
+  /** Peers whose data channel is open (the rest of `attempts` are still connecting). */
+  const opened = new Set<string>();
+  /** Invites we sent, by peer, with when they lapse: each holds a link slot until taken up. */
+  const invites = new Map<string, number>();
+  /** Why each attempt or invite exists. */
+  const kinds = new Map<string, LinkKind>();
+  let closed = false;
+  /** The transport refused a connection: the tab's budget is spent, so we stop inviting peers. */
+  let exhausted = false;
+  let refillTimer: ReturnType<typeof setTimeout> | null = null;
+  let refillAt = Infinity;
+  /** Rescue invites waiting for their delay, by peer. */
+  const rescues = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** Links open, being set up, or promised by an invite. */
+  const load = (): number => attempts.size + invites.size;
+  const counts = (): LinkCounts => ({ total: load(), ordinary: [...kinds.values()].filter((k) => k === 'ordinary').length });
+  const dropInvite = (peerId: string): boolean => {
+    if (!invites.delete(peerId)) return false;
+    if (!attempts.has(peerId)) kinds.delete(peerId);
+    return true;
+  };
+  const jittered = (ms: number): number => ms * (0.5 + random());
+
+  const sayHello = (to: string, onlyBus?: number, busy = false): void => {
+    const payload: HelloPayload = { links: load(), cap: limits.capLinks, ...(busy ? { busy } : {}) };
+    if (!exhausted) channel.send(to, 'hello', payload, onlyBus); // once spent, inviting would waste others' connections
   };
 
-  const connectTo = (remote: string, initiator: boolean): ReturnType<ConnectPeer> => {
-    const attempt = options.connectPeer({
-      remotePeerId: remote,
-      initiator,
-      onSignal: (data) => send(remote, 'signal', data),
-      onLink: (link) => {
-        log('link-open', { peerId: remote });
-        options.onLink(link);
-      },
-      onClose: (error) => {
-        if (attempts.get(remote) !== attempt) return;
-        attempts.delete(remote);
-        log('link-closed', { peerId: remote, ...(error ? { error: error.message } : {}) });
-        // Ask again: if the peer is still here, the smaller id re-initiates.
-        if (!closed && !options.isBanned(remote)) send(remote, 'hello', {});
-      },
-    });
-    attempts.set(remote, attempt);
+  const scheduleRefill = (delayMs: number): void => {
+    if (closed || exhausted || now() + delayMs >= refillAt) return;
+    if (refillTimer !== null) clearTimeout(refillTimer);
+    refillAt = now() + delayMs;
+    refillTimer = setTimeout(refill, delayMs);
+  };
+
+  const invite = (to: string, kind: LinkKind): void => {
+    invites.set(to, now() + limits.inviteTimeoutMs);
+    kinds.set(to, kind);
+    sayHello(to);
+    scheduleRefill(jittered(limits.refillIntervalMs)); // to notice if it lapses
+  };
+
+  /** Below the cap: invite a few peers we have heard of but are not linked to, and come back later. */
+  function refill(): void {
+    refillTimer = null;
+    refillAt = Infinity;
+    if (closed || exhausted) return;
+    // Lapsed invites: the peer left (one that is full says so). Forget it until it speaks again.
+    for (const [id, until] of invites) {
+      if (until > now()) continue;
+      dropInvite(id);
+      book.forget(id);
+    }
+    const missing = limits.capLinks - load();
+    const skip = (id: string): boolean => attempts.has(id) || invites.has(id) || options.isBanned(id);
+    const chosen = missing > 0 ? book.pick(Math.min(missing, refillInvitesPerRound), skip) : [];
+    if (chosen.length > 0) log('mesh-refill', { invited: chosen.length, links: load() });
+    for (const id of chosen) invite(id, 'random');
+    // Full and nothing pending: a closing link or a declined invite schedules the next round.
+    if (missing > 0 || invites.size > 0) scheduleRefill(jittered(limits.refillIntervalMs));
+  }
+
+  const connectTo = (remote: string, initiator: boolean, kind: LinkKind): PeerConnection | null => {
+    if (exhausted) return null;
+    invites.delete(remote);
+    kinds.set(remote, kind);
+    let attempt: PeerConnection | null = null;
+    let endedEarly = false;
+    try {
+      attempt = options.connectPeer({
+        remotePeerId: remote,
+        initiator,
+        onSignal: (data) => channel.send(remote, 'signal', data),
+        onLink: (link) => {
+          opened.add(remote);
+          log('link-open', { peerId: remote });
+          options.onLink(link);
+        },
+        onClose: (error) => {
+          if (attempt === null) endedEarly = true;
+          if (attempt === null || attempts.get(remote) !== attempt) return;
+          attempts.delete(remote);
+          opened.delete(remote);
+          kinds.delete(remote);
+          log('link-closed', { peerId: remote, ...(error ? { error: error.message } : {}) });
+          scheduleRefill(0);
+        },
+      });
+    } catch (error) {
+      kinds.delete(remote);
+      log('connect-failed', { peerId: remote, error: String(error) });
+      return null;
+    }
+    if (attempt === null) {
+      exhausted = true;
+      invites.clear();
+      kinds.clear();
+      log('connect-refused', { peerId: remote, reason: 'connection budget spent' });
+      return null;
+    }
+    if (endedEarly) kinds.delete(remote);
+    else attempts.set(remote, attempt);
     return attempt;
   };
 
-  const onHello = (from: string): void => {
+  /**
+   * The kind of link to make with `from`, or null to decline. A peer we invited that answers yes
+   * takes up the slot we hold, except a rescue slot once it is no longer needy (in a crowd joining
+   * at once, every first hello claims 0 links; the answers tell the truth).
+   */
+  const kindFor = (from: string, hello: HelloPayload, theyInvited: boolean): LinkKind | null => {
+    // An invite's count includes the slot it holds for us.
+    const theirs = theyInvited ? { ...hello, links: Math.max(0, hello.links - 1) } : hello;
+    const held = invites.has(from) ? kinds.get(from) : undefined;
+    if (held === 'ordinary' || held === 'random') return held;
+    if (held === 'rescue') dropInvite(from); // judged afresh below, without the slot it held
+    return linkKindFor(limits, counts(), theirs);
+  };
+
+  /** Says no to a peer that invited us or sent an offer: it frees its slot (and drops its attempt) at once. */
+  const decline = (to: string, event: string): void => {
+    dropInvite(to);
+    sayHello(to, undefined, true);
+    log(event, { peerId: to, links: load() });
+  };
+
+  const onHello = (from: string, hello: HelloPayload, addressed: boolean): void => {
+    if (hello.busy) {
+      // It declined: free the slot, drop an attempt not yet open, leave it alone a while, invite another.
+      if (dropInvite(from)) scheduleRefill(jittered(limits.refillIntervalMs) / 10);
+      if (!opened.has(from)) attempts.get(from)?.destroy('declined');
+      return book.snooze(from);
+    }
     if (attempts.has(from)) return;
-    if (myPeerId < from) connectTo(from, true);
-    else send(from, 'hello', {}); // tell the smaller id we are here, so it initiates
+    const kind = kindFor(from, hello, addressed);
+    if (!kind) {
+      // Broadcasts get no answer: a full room would reply to every newcomer with a storm.
+      if (addressed) return decline(from, 'hello-declined');
+      return log('hello-declined', { peerId: from, links: load() });
+    }
+    // An invite to the smaller id is taken up at once; otherwise invite (back), and the smaller id initiates.
+    if (addressed && myPeerId < from) connectTo(from, true, kind);
+    else if (addressed || kind !== 'rescue') invite(from, kind);
+    else if (!rescues.has(from)) rescues.set(from, setTimeout(() => rescue(from), limits.rescueDelayMs));
+  };
+
+  /** A needy peer's broadcast, a while later: invite it if it is still needy, as far as we know, and we still can. */
+  const rescue = (peerId: string): void => {
+    rescues.delete(peerId);
+    if (closed || attempts.has(peerId) || invites.has(peerId) || options.isBanned(peerId)) return;
+    const kind = linkKindFor(limits, counts(), book.helloOf(peerId));
+    if (kind) invite(peerId, kind);
   };
 
   const onSignal = (from: string, payload: unknown): void => {
     const existing = attempts.get(from);
     if (existing) return existing.signal(payload);
-    // Only the larger id answers an offer it did not start; the smaller one initiates itself.
-    if (myPeerId > from) connectTo(from, false).signal(payload);
+    // Only the larger id answers, and only a fresh offer (not a stray candidate of an ended attempt).
+    if (myPeerId < from || !isOffer(payload)) return;
+    // An offer takes up our invite; an uninvited one needs room on both sides.
+    const kind = invites.has(from) ? kinds.get(from) : linkKindFor(limits, counts(), book.helloOf(from));
+    if (!kind) return decline(from, 'offer-declined');
+    connectTo(from, false, kind)?.signal(payload);
   };
 
-  const onRelayMessage = async (data: string): Promise<void> => {
-    const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId);
-    if (!envelope) return log('envelope-rejected', { reason: 'not authentic for this room and peer' });
-    if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
-    lastSeqFrom.set(envelope.from, envelope.seq);
+  const onEnvelope = (envelope: OpenedEnvelope): void => {
     if (closed || options.isBanned(envelope.from)) return;
-    if (envelope.type === 'hello') onHello(envelope.from);
-    else onSignal(envelope.from, envelope.payload);
+    if (envelope.type === 'signal') {
+      book.heard(envelope.from);
+      return onSignal(envelope.from, envelope.payload);
+    }
+    const hello = parseHello(envelope.payload);
+    if (!hello) return log('envelope-rejected', { reason: 'malformed hello' });
+    book.heard(envelope.from, { links: hello.links, cap: hello.cap });
+    onHello(envelope.from, hello, envelope.to !== broadcastRecipient);
   };
 
-  const relay = options.connectRelay({
-    onMessage: (_topic, data) => {
-      // One at a time, in arrival order: decryption is async and sequence numbers must be seen in order.
-      receiveTail = receiveTail
-        .then(() => onRelayMessage(data))
-        .catch((error: unknown) => log('relay-message-failed', { error: String(error) }));
-    },
-    onSubscribed: () => send(broadcastRecipient, 'hello', {}),
-    onStatus: (status, detail) => options.onRelayStatus?.(status, detail),
-    onNotice: (message) => log('relay-notice', { message }),
+  const channel = openSignalingChannel({
+    keys: options.keys,
+    myPeerId,
+    buses: options.buses,
+    log,
+    onEnvelope,
+    // Announce ourselves on the bus that just (re)subscribed; the others already carried our hello.
+    onSubscribed: (bus) => sayHello(broadcastRecipient, bus),
   });
-  relay.subscribe(keys.roomId);
 
   return {
+    get linkCount() {
+      return attempts.size;
+    },
+    limits,
     close() {
       closed = true;
-      relay.close();
+      if (refillTimer !== null) clearTimeout(refillTimer);
+      for (const timer of rescues.values()) clearTimeout(timer);
+      channel.close();
       for (const attempt of attempts.values()) attempt.destroy('left the room');
       attempts.clear();
+      opened.clear();
+      invites.clear();
+      kinds.clear();
     },
   };
 }

@@ -2,6 +2,7 @@
 // with FIFO sends and backpressure on the data channel's bufferedAmount.
 import SimplePeer from 'simple-peer';
 import type { PeerLink, PeerLinkHandlers } from '../core/ports';
+import type { ConnectionBudget } from './connection-budget';
 import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes } from './constants';
 
 /** What a WebRTC peer reports while it connects. */
@@ -9,6 +10,8 @@ export interface WebRtcPeerOptions {
   readonly remotePeerId: string;
   readonly initiator: boolean;
   readonly iceServers: readonly RTCIceServer[];
+  /** The tab's count of RTCPeerConnections: each attempt takes one, and none is made once it is spent. */
+  readonly budget: ConnectionBudget;
   /** An offer, answer or ICE candidate to deliver to the remote peer (through sealed signaling). */
   onSignal(data: object): void;
   /** The data channel is open. */
@@ -36,8 +39,9 @@ function isSignal(data: unknown): data is SimplePeer.SignalData {
   return signal.type === 'candidate' && typeof signal.candidate === 'object' && signal.candidate !== null;
 }
 
-/** Starts a WebRTC connection to one remote peer. */
-export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer {
+/** Starts a WebRTC connection to one remote peer; null (nothing created) once the budget is spent. */
+export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null {
+  if (!options.budget.take()) return null;
   const peer = new SimplePeer({
     initiator: options.initiator,
     trickle: true,

@@ -1,0 +1,187 @@
+// The mesh cap: pure rules (table-driven), then whole rooms of connectors over the in-memory relay.
+import { afterEach, describe, expect, it } from 'vitest';
+import { deriveRoomKeys } from '../core/room-keys';
+import { createFakeWebRtc, createMemoryRelay, joinTestRoom, type TestRoomPeer } from '../test-support/memory-relay';
+import { waitFor } from '../test-support/swarm-fixtures';
+import { createConnectionBudget } from '../transport/connection-budget';
+import { createMeshLimits, linkKindFor, meshCapBaseLinks, meshCapJitterLinks, parseHello, type LinkKind, type MeshLimits } from './mesh';
+import { createPeerBook } from './peer-book';
+
+const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
+const small: MeshLimits = {
+  capLinks: 5,
+  hardCapLinks: 8,
+  minLinks: 3,
+  refillIntervalMs: 30,
+  inviteTimeoutMs: 300,
+  rescueDelayMs: 60,
+  declinedSnoozeMs: 500,
+  randomLinks: 2,
+};
+
+const joined: TestRoomPeer[] = [];
+afterEach(() => {
+  for (const peer of joined.splice(0)) peer.connector.close();
+});
+
+/** A room of connectors on one in-memory relay and fake WebRTC. */
+function room(mesh: Partial<MeshLimits> = small) {
+  const relay = createMemoryRelay();
+  const webrtc = createFakeWebRtc();
+  const join = (id: string, extra: Parameters<typeof joinTestRoom>[2] extends infer O ? Partial<O> : never = {}) => {
+    const peer = joinTestRoom(keys, id, { buses: [relay.connect], webrtc, mesh, ...extra });
+    joined.push(peer);
+    return peer;
+  };
+  const degree = (id: string): number => webrtc.openPairs().filter((pair) => pair.split('|').includes(id)).length;
+  const connected = (ids: readonly string[]): boolean => {
+    const seen = new Set([ids[0]]);
+    const queue = [ids[0]];
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      for (const pair of webrtc.openPairs()) {
+        const [a, b] = pair.split('|');
+        const next = a === id ? b : b === id ? a : undefined;
+        if (next !== undefined && !seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return ids.every((id) => seen.has(id));
+  };
+  return { relay, webrtc, join, degree, connected };
+}
+
+const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+
+describe('mesh rules', () => {
+  it('draws the cap once per tab: the base plus 0..jitter, and the hard cap above it', () => {
+    expect(createMeshLimits(() => 0).capLinks).toBe(meshCapBaseLinks);
+    expect(createMeshLimits(() => 0.9999).capLinks).toBe(meshCapBaseLinks + meshCapJitterLinks);
+    const limits = createMeshLimits(() => 0.5);
+    expect(limits.hardCapLinks).toBeGreaterThan(limits.capLinks);
+  });
+
+  // small: cap 5 of which 2 kept for random links (so 3 ordinary), hard cap 8, needy below 3.
+  it.each([
+    [0, 0, 9, 'ordinary', 'an empty peer answers anyone with room'],
+    [4, 2, 9, 'ordinary', 'two random links leave ordinary room'],
+    [3, 3, 9, null, 'ordinary room used up: not for a well-linked peer'],
+    [3, 3, 2, 'rescue', 'ordinary room used up: a needy peer is rescued'],
+    [5, 2, 9, null, 'at the cap: not for a well-linked peer'],
+    [7, 3, 0, 'rescue', 'past the cap, below the hard cap: a needy peer'],
+    [8, 3, 0, null, 'at the hard cap: nobody'],
+    [0, 0, 10, 'ordinary', 'a needy peer takes a full one up on its rescue'],
+    [3, 1, 10, null, 'a full peer keeps its spare room for needy ones'],
+  ] satisfies [number, number, number, LinkKind | null, string][])('with %i links (%i ordinary), a peer with 10 as its cap and %i links gets %s: %s', (total, ordinary, theirs, expected, _why) => {
+    expect(linkKindFor(small, { total, ordinary }, { links: theirs, cap: 10 })).toBe(expected);
+  });
+
+  it.each([[{ links: 0, cap: 24 }], [{ links: 12, cap: 30 }], [{ links: 30, cap: 30, busy: true }]])('parses hello %j', (payload) => {
+    expect(parseHello(payload)).toEqual(payload);
+  });
+
+  it.each([[null], [{}], [{ links: 3 }], [{ links: -1, cap: 5 }], [{ links: 1.5, cap: 5 }], [{ links: '3', cap: 5 }], [{ links: 1e9, cap: 5 }], [{ links: 1, cap: 0 }], [{ links: 1, cap: 5, busy: false }]])(
+    'rejects hello %j',
+    (payload) => {
+      expect(parseHello(payload)).toBeNull();
+    },
+  );
+
+  it('picks needy peers first, skips linked and snoozed ones, and forgets peers that let an invite lapse', () => {
+    let now = 0;
+    const book = createPeerBook(small, () => 0.3, () => now);
+    book.heard('full', { links: 9, cap: 5 });
+    book.heard('linked', { links: 4, cap: 5 });
+    book.heard('needy', { links: 0, cap: 5 });
+    book.heard('busy', { links: 8, cap: 5 });
+    book.snooze('busy');
+    expect(book.pick(1, (id) => id === 'linked')).toEqual(['needy']);
+    expect(book.pick(5, (id) => id === 'linked')).toEqual(['needy', 'full']);
+    book.forget('needy');
+    book.heard('full'); // any envelope: still here, and keeps the count it reported
+    expect(book.helloOf('full')).toEqual({ links: 9, cap: 5 });
+    expect(book.helloOf('needy')).toEqual({ links: small.minLinks, cap: small.capLinks });
+    now = small.declinedSnoozeMs;
+    expect(book.pick(5, (id) => id !== 'busy')).toEqual(['busy']);
+    expect(book.size).toBe(3);
+  });
+});
+
+describe('mesh cap in a room', () => {
+  it('12 peers with a cap of 5: nobody past the hard cap, everyone at least the minimum, one connected mesh', async () => {
+    const { join, webrtc, degree, connected } = room();
+    const everyone = ids(12, 'p');
+    // Half join at once, the rest one by one into a room that is already full.
+    for (const id of everyone.slice(0, 6)) join(id);
+    for (const id of everyone.slice(6)) {
+      await settle(30);
+      join(id);
+    }
+    await waitFor(() => everyone.every((id) => degree(id) >= small.minLinks), 5000, 'minimum links');
+    await waitFor(() => connected(everyone), 5000, 'one connected mesh');
+    await settle();
+    const degrees = everyone.map(degree);
+    expect(Math.max(...degrees)).toBeLessThanOrEqual(small.hardCapLinks);
+    expect(Math.min(...degrees)).toBeGreaterThanOrEqual(small.minLinks);
+    expect(webrtc.openPairs().length).toBeLessThan((12 * 11) / 2); // a partial mesh, not a full one
+  });
+
+  it('a crowd of 30 joining at once: one connected mesh, not islands of those who heard each other first', async () => {
+    const { join, degree, connected } = room();
+    const everyone = ids(30, 'c');
+    for (const id of everyone) join(id);
+    await waitFor(() => everyone.every((id) => degree(id) >= small.minLinks), 10_000, 'minimum links');
+    await waitFor(() => connected(everyone), 10_000, 'one connected mesh');
+    expect(Math.max(...everyone.map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
+  });
+
+  it('a newcomer to a full room gets links', async () => {
+    const { join, degree } = room({ ...small, randomLinks: 0 }); // so that 6 peers fill up as a full mesh
+    const old = ids(6, 'f');
+    for (const id of old) join(id);
+    await waitFor(() => old.every((id) => degree(id) === 5), 5000, 'a full room (everyone at the cap)');
+    join('f99');
+    await waitFor(() => degree('f99') >= small.minLinks, 5000, 'newcomer links');
+    await settle();
+    expect([...old, 'f99'].every((id) => degree(id) <= small.hardCapLinks)).toBe(true);
+  });
+
+  it('refills after a link closes, greeting first a peer that a full room had left out', async () => {
+    // Cap 2 and no room past it: d finds the room full and stays alone until a link closes.
+    const { join, webrtc, degree } = room({ ...small, capLinks: 2, hardCapLinks: 2, minLinks: 1, randomLinks: 0 });
+    for (const id of ['a', 'b', 'c']) {
+      join(id);
+      await settle(30);
+    }
+    await waitFor(() => webrtc.openPairs().length === 3, 5000, 'triangle');
+    const d = join('d');
+    await settle();
+    expect(degree('d')).toBe(0);
+    expect(d.events).not.toContain('link-open');
+    webrtc.cut('a', 'c');
+    await waitFor(() => degree('d') === 2, 5000, 'd linked by the refills of a and c');
+    expect(webrtc.openPairs()).toEqual(['a|b', 'a|d', 'b|c', 'c|d']);
+  });
+
+  it('stops connecting when the connection budget is spent, and says so once', async () => {
+    const { join, webrtc, degree } = room({ ...small, capLinks: 10, hardCapLinks: 10 });
+    const reports: string[] = [];
+    const budget = createConnectionBudget({ limit: 2, onExhausted: (message) => reports.push(message) });
+    const a = join('a', { budget });
+    for (const id of ['b', 'c', 'd', 'e']) join(id);
+    await waitFor(() => reports.length === 1, 5000, 'the report');
+    await settle();
+    join('f');
+    await settle();
+    expect(budget.count).toBe(2);
+    expect(webrtc.attempts.filter((x) => x.startsWith('a->'))).toHaveLength(2);
+    expect(degree('a')).toBe(2);
+    expect(a.connector.linkCount).toBe(2);
+    expect(a.events.filter((e) => e === 'connect-refused')).toHaveLength(1);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/2 peer connections.*will not connect to new peers/);
+    expect(degree('f')).toBe(4); // the others still link up
+  });
+});

@@ -1,0 +1,63 @@
+// The peers of a room we have heard of, with what they last said: who to invite when we have room.
+import type { HelloPayload, MeshLimits } from './mesh';
+
+/** Most peers remembered: bounds the memory a noisy room member can make us spend. */
+export const maxRememberedPeers = 1024;
+
+interface Entry {
+  hello: HelloPayload;
+  /** Not to be invited before this time (it declined: it is full). */
+  snoozedUntil: number;
+}
+
+/** The peers we have heard of. */
+export interface PeerBook {
+  /** Any authentic envelope from a peer: it is here. Hellos also say how linked it is. */
+  heard(peerId: string, hello?: HelloPayload): void;
+  /** It declined our invite: leave it alone for a while. */
+  snooze(peerId: string): void;
+  /** It let our invite lapse unanswered: it left. It comes back when it next speaks. */
+  forget(peerId: string): void;
+  /** Picks up to `count` peers to invite, needy ones first and otherwise at random, skipping `skip`. */
+  pick(count: number, skip: (peerId: string) => boolean): string[];
+  /** What a peer last reported (a well-linked default if it never said hello). */
+  helloOf(peerId: string): HelloPayload;
+  /** Peers remembered (for tests and diagnostics). */
+  readonly size: number;
+}
+
+/** Creates an empty peer book. */
+export function createPeerBook(limits: MeshLimits, random: () => number, now: () => number): PeerBook {
+  const peers = new Map<string, Entry>();
+  const unknown: HelloPayload = { links: limits.minLinks, cap: limits.capLinks };
+  return {
+    heard(peerId, hello) {
+      const known = peers.get(peerId);
+      peers.delete(peerId); // re-insert: the map's order is least recently heard first
+      peers.set(peerId, { hello: hello ?? known?.hello ?? unknown, snoozedUntil: known?.snoozedUntil ?? 0 });
+      const oldest = peers.keys().next();
+      if (peers.size > maxRememberedPeers && !oldest.done) peers.delete(oldest.value);
+    },
+    snooze(peerId) {
+      const entry = peers.get(peerId);
+      if (entry) entry.snoozedUntil = now() + limits.declinedSnoozeMs;
+    },
+    forget: (peerId) => void peers.delete(peerId),
+    pick(count, skip) {
+      const at = now();
+      const ready = [...peers].filter(([id, entry]) => entry.snoozedUntil <= at && !skip(id));
+      for (let i = ready.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [ready[i], ready[j]] = [ready[j] as [string, Entry], ready[i] as [string, Entry]];
+      }
+      // Needy peers first; the sort is stable, so the shuffle stays among equals.
+      const needy = (entry: Entry): number => Number(entry.hello.links < limits.minLinks);
+      ready.sort((a, b) => needy(b[1]) - needy(a[1]));
+      return ready.slice(0, Math.max(0, count)).map(([id]) => id);
+    },
+    helloOf: (peerId) => peers.get(peerId)?.hello ?? unknown,
+    get size() {
+      return peers.size;
+    },
+  };
+}

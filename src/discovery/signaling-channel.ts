@@ -1,0 +1,92 @@
+// Sealed envelopes over several buses at once (the relay, BroadcastChannel): each envelope is
+// published to every bus, in sequence order, and each authentic one is handled once. Per-sender
+// sequence numbers drop replays, and the copies that arrive over a second bus.
+import type { Logger } from '../core/ports';
+import type { RoomKeys } from '../core/room-keys';
+import { broadcastRecipient, openEnvelope, peekRecipient, sealEnvelope, type EnvelopeType, type OpenedEnvelope } from './envelope';
+import type { RelayClient, RelayHandlers } from './relay-client';
+
+/**
+ * Opens one message bus (the relay client, a BroadcastChannel bus, an in-memory fake). A bus calls
+ * its handlers later, never from inside the factory or `subscribe()`.
+ */
+export type BusFactory = (handlers: RelayHandlers) => RelayClient;
+
+/** What the channel is built from. */
+export interface SignalingChannelOptions {
+  readonly keys: RoomKeys;
+  readonly myPeerId: string;
+  readonly buses: readonly BusFactory[];
+  readonly log: Logger;
+  /** An authentic envelope for us, not seen before, from anyone but ourselves. */
+  onEnvelope(envelope: OpenedEnvelope): void;
+  /** Bus number `bus` (re)subscribed to the room: time to say hello on it. */
+  onSubscribed(bus: number): void;
+}
+
+/** The room's signaling, over every bus. */
+export interface SignalingChannel {
+  /** Seals and publishes an envelope to every bus, or only to bus number `onlyBus`. */
+  send(to: string, type: EnvelopeType, payload: unknown, onlyBus?: number): void;
+  close(): void;
+}
+
+/** Subscribes to the room on every bus. */
+export function openSignalingChannel(options: SignalingChannelOptions): SignalingChannel {
+  const { keys, myPeerId, log } = options;
+  const lastSeqFrom = new Map<string, number>();
+  let seq = 0;
+  let closed = false;
+  // Envelopes are published in sequence order (receivers drop a lower sequence as a replay).
+  let publishTail: Promise<void> = Promise.resolve();
+  // One receive queue for all buses: decryption is async, and sequence numbers must be checked in
+  // arrival order. Each bus delivers a sender's envelopes in order, so the copy from the slower bus
+  // carries a sequence number already seen and is dropped. (An envelope only the slower bus carried,
+  // arriving after a later one, is dropped too: signaling tolerates loss, by re-sent hellos and
+  // retried attempts; in practice BroadcastChannel carries every envelope between tabs.)
+  let receiveTail: Promise<void> = Promise.resolve();
+
+  const receive = async (data: string): Promise<void> => {
+    const to = peekRecipient(data);
+    if (to !== null && to !== myPeerId && to !== broadcastRecipient) return; // another peer's: buses are pub/sub
+    const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId);
+    if (!envelope) return log('envelope-rejected', { reason: 'not authentic for this room and peer' });
+    if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
+    lastSeqFrom.set(envelope.from, envelope.seq);
+    if (!closed) options.onEnvelope(envelope);
+  };
+
+  const buses = options.buses.map((connect, index) =>
+    connect({
+      onMessage: (_topic, data) => {
+        receiveTail = receiveTail.then(() => receive(data)).catch((error: unknown) => log('relay-message-failed', { error: String(error) }));
+      },
+      onSubscribed: () => options.onSubscribed(index),
+      onNotice: (message) => log('relay-notice', { message }),
+    }),
+  );
+  for (const bus of buses) bus.subscribe(keys.roomId);
+
+  return {
+    send(to, type, payload, onlyBus) {
+      seq += 1;
+      const sealed = sealEnvelope(keys.signalingKey, keys.roomId, { from: myPeerId, to, type, seq }, payload);
+      publishTail = publishTail
+        .then(() => sealed)
+        .then(
+          (text) => {
+            if (closed) return;
+            const targets = onlyBus === undefined ? buses : buses.slice(onlyBus, onlyBus + 1);
+            let published = false;
+            for (const bus of targets) published = bus.publish(keys.roomId, text) || published;
+            if (!published) log('signal-dropped', { reason: 'no bus connected' });
+          },
+          (error: unknown) => log('seal-failed', { error: String(error) }),
+        );
+    },
+    close() {
+      closed = true;
+      for (const bus of buses) bus.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The tab's RTCPeerConnection budget, and the transport refusing to create one once it is spent.
+import { describe, expect, it } from 'vitest';
+import { connectionBudgetPerTab, createConnectionBudget } from './connection-budget';
+import { createWebRtcPeer } from './webrtc-peer';
+
+describe('connection budget', () => {
+  it('counts up to its limit, then refuses and reports once', () => {
+    const reports: string[] = [];
+    const budget = createConnectionBudget({ limit: 3, onExhausted: (message) => reports.push(message) });
+    expect([budget.take(), budget.take(), budget.take()]).toEqual([true, true, true]);
+    expect(budget.exhausted).toBe(true);
+    expect([budget.take(), budget.take()]).toEqual([false, false]);
+    expect(budget.count).toBe(3);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain('3 peer connections');
+  });
+
+  it('defaults to a limit below Chrome’s 500 per tab', () => {
+    const budget = createConnectionBudget({ onExhausted: () => undefined });
+    expect(budget.limit).toBe(connectionBudgetPerTab);
+    expect(connectionBudgetPerTab).toBeLessThan(500);
+  });
+
+  it('makes the transport create nothing once spent', () => {
+    const budget = createConnectionBudget({ limit: 0, onExhausted: () => undefined });
+    const never = () => {
+      throw new Error('must not be called');
+    };
+    const peer = createWebRtcPeer({ remotePeerId: 'b', initiator: true, iceServers: [], budget, onSignal: never, onLink: never, onClose: never });
+    expect(peer).toBeNull();
+    expect(budget.count).toBe(0);
+  });
+});
