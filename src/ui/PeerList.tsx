@@ -4,35 +4,45 @@ import type { PeerView } from '../core/swarm/types';
 import { formatRate } from './format';
 
 /** How often speeds are recomputed from the byte counters. */
-const rateWindowMs = 1000;
+const rateSampleMs = 1000;
+
+/** Speeds are averaged over this many samples: a peer sends whole 1 MiB chunks in bursts, so one second is too jumpy. */
+const rateWindowSamples = 3;
 
 interface Rates {
   readonly up: number;
   readonly down: number;
 }
 
-/** Turns byte counters into per-second rates, sampled every `rateWindowMs`. */
+interface Sample {
+  readonly atMs: number;
+  readonly peers: ReadonlyMap<string, PeerView>;
+}
+
+/** Turns byte counters into per-second rates averaged over the last few samples. */
 function useRates(peers: readonly PeerView[]): ReadonlyMap<string, Rates> {
   const latest = useRef(peers);
-  const previous = useRef(new Map<string, PeerView>());
+  const samples = useRef<Sample[]>([]);
   const [rates, setRates] = useState<ReadonlyMap<string, Rates>>(new Map());
   useEffect(() => {
     latest.current = peers;
   }, [peers]);
   useEffect(() => {
     const timer = setInterval(() => {
+      const now: Sample = { atMs: Date.now(), peers: new Map(latest.current.map((p) => [p.peerId, p])) };
+      const oldest = samples.current[0];
       const next = new Map<string, Rates>();
-      for (const peer of latest.current) {
-        const before = previous.current.get(peer.peerId);
-        const seconds = rateWindowMs / 1000;
+      for (const peer of now.peers.values()) {
+        const before = oldest?.peers.get(peer.peerId);
+        const seconds = oldest ? (now.atMs - oldest.atMs) / 1000 : 0;
         next.set(peer.peerId, {
-          up: before ? (peer.uploadedBytes - before.uploadedBytes) / seconds : 0,
-          down: before ? (peer.downloadedBytes - before.downloadedBytes) / seconds : 0,
+          up: before && seconds > 0 ? (peer.uploadedBytes - before.uploadedBytes) / seconds : 0,
+          down: before && seconds > 0 ? (peer.downloadedBytes - before.downloadedBytes) / seconds : 0,
         });
       }
-      previous.current = new Map(latest.current.map((p) => [p.peerId, p]));
+      samples.current = [...samples.current, now].slice(-rateWindowSamples);
       setRates(next);
-    }, rateWindowMs);
+    }, rateSampleMs);
     return () => clearInterval(timer);
   }, []);
   return rates;
