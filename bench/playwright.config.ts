@@ -7,7 +7,7 @@ export default defineConfig({
   testMatch: '*.bench.ts',
   // Two cores: the two peers of one transfer already use both; anything in parallel would skew figures.
   workers: 1,
-  // 10 min in ms: three raw runs plus one Swarmdrop transfer take ~1 min; slow machines get headroom.
+  // 10 min in ms per bench: throughput (three raw runs, one Swarmdrop transfer) and swarm (three rounds) take ~1 min each.
   timeout: 600_000,
   reporter: [['list']],
   // Same relay as e2e: serves dist/ on a random loopback port and sets SWARMDROP_URL.
