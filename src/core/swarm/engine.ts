@@ -1,6 +1,6 @@
 // The swarm engine: the peer set, message dispatch, and the snapshot for the UI.
 // It knows nothing of WebRTC, IndexedDB or React: links and the store are passed in.
-import type { SignedManifest } from '../manifest';
+import { chunkSpan, type SignedManifest } from '../manifest';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
 import { maxItemIdsPerFrame } from '../protocol/limits';
 import type { WireMessage } from '../protocol/messages';
@@ -39,6 +39,10 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   addLink(link: PeerLink): void;
   /** Shares an item this browser holds in full (its chunks readable from the store). */
   shareItem(signed: SignedManifest): void;
+  /** Brings back an item from storage after a reload, with the chunks already verified and stored; resumes it if incomplete. */
+  restoreItem(signed: SignedManifest, heldChunks: Iterable<number>): void;
+  /** Forgets an item (its data was deleted); open requests for it are withdrawn. */
+  forgetItem(itemId: string): void;
   /** Starts or resumes downloading an item. */
   download(itemId: string): void;
   /** Pauses an item's download, withdrawing its open requests. */
@@ -210,6 +214,26 @@ export function createSwarm(options: SwarmOptions): Swarm {
       const have = fullBitfield(signed.manifest.chunkCount);
       const availability = emptyAvailability(signed.manifest.chunkCount);
       addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true, availability });
+    },
+    restoreItem(signed, heldChunks) {
+      if (items.has(signed.itemId)) return;
+      const { manifest } = signed;
+      const have = createBitfield(manifest.chunkCount);
+      let verifiedBytes = 0;
+      for (const index of heldChunks) {
+        if (index < 0 || index >= manifest.chunkCount || have.has(index)) continue;
+        have.set(index);
+        verifiedBytes += chunkSpan(manifest, index).length;
+      }
+      const status = have.count() === manifest.chunkCount ? 'complete' : 'downloading';
+      const availability = emptyAvailability(manifest.chunkCount);
+      addItem({ signed, have, status, verifiedBytes, error: null, local: false, availability });
+    },
+    forgetItem(itemId) {
+      if (!items.has(itemId)) return;
+      downloads.cancelItem(itemId);
+      items.delete(itemId);
+      ctx.changed();
     },
     download(itemId) {
       const item = items.get(itemId);
