@@ -82,7 +82,9 @@ export async function openPeer(
   preferences: Record<string, string> = {},
   initScripts: readonly (() => void)[] = [],
 ): Promise<TestPeer> {
-  return openTab(await newPeerContext(browser, new URL(url).origin, preferences, initScripts), url);
+  // A page opened on about:blank first (to navigate later) is granted the app's origin.
+  const origin = url.startsWith('http') ? new URL(url).origin : new URL(appUrl()).origin;
+  return openTab(await newPeerContext(browser, origin, preferences, initScripts), url);
 }
 
 /** A file to share in a test, written to a temporary folder under its own name. */

@@ -15,6 +15,9 @@ export const requestTimeoutMs = 10_000;
 /** A peer whose request stalled is not asked for that chunk again for this long. */
 export const stalledRetryAfterMs = 30_000;
 
+/** A peer that rejected a request is not asked for that chunk again for this long: long enough for another holder to appear. */
+export const rejectedRetryAfterMs = 3_000;
+
 /** In endgame a chunk may be requested from at most this many peers at once (the first wins, the rest are cancelled). */
 export const maxRequestsPerChunkInEndgame = 2;
 

@@ -8,6 +8,7 @@ import {
   maxRequestsPerChunkInEndgame,
   maxRequestsPerPeer,
   minRequestsPerPeer,
+  rejectedRetryAfterMs,
   requestPipelineMs,
   stalledRetryAfterMs,
 } from './constants';
@@ -65,14 +66,34 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     ctx.send(peer, { type: 'request', requestId: id, itemId: item.signed.itemId, chunkIndex });
   };
 
+  /** Connected peers holding the whole item: in a young swarm the scarce upload everyone leans on. */
+  const seedersOf = (itemId: string, chunkCount: number): number => {
+    let seeders = 0;
+    for (const peer of ctx.peers.values()) if (peer.bitfields.get(itemId)?.count() === chunkCount) seeders++;
+    return seeders;
+  };
+
   const pickFor = (peer: PeerRecord, item: ItemRecord): number | null => {
     const { itemId, manifest } = item.signed;
     const theirs = peer.bitfields.get(itemId);
     if (!theirs) return null;
     const usable = (i: number): boolean => !item.have.has(i) && theirs.has(i) && !avoided(peer, chunkKey(itemId, i));
+    // A seeder is asked only for chunks no other downloader holds: those can come from the others,
+    // and the seeder's upload is kept for what only seeders have (outside endgame).
+    const isSeeder = theirs.count() === manifest.chunkCount;
+    const seeders = isSeeder ? seedersOf(itemId, manifest.chunkCount) : 0;
+    const heldByOthers = (i: number): boolean => {
+      if (!isSeeder || (item.availability[i] ?? 0) <= seeders) return false;
+      const key = chunkKey(itemId, i);
+      for (const other of ctx.peers.values()) {
+        const field = other.bitfields.get(itemId);
+        if (other !== peer && field?.has(i) && field.count() < manifest.chunkCount && !avoided(other, key)) return true;
+      }
+      return false; // its other holders are ones we avoid (stalled or refusing): the seeder it is
+    };
     const fresh = pickChunk({
       chunkCount: manifest.chunkCount,
-      isCandidate: (i) => usable(i) && !claims.isClaimed(itemId, i),
+      isCandidate: (i) => usable(i) && !claims.isClaimed(itemId, i) && !heldByOthers(i),
       cost: (i) => item.availability[i] ?? 0,
       random: env.random,
     });
@@ -185,7 +206,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const request = claims.get(requestId);
       if (!request || request.peerId !== peer.link.peerId) return;
       claims.remove(requestId);
-      peer.refused.add(chunkKey(request.itemId, request.chunkIndex));
+      peer.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), env.now() + rejectedRetryAfterMs);
       api.schedule();
     },
     releasePeer(peerId) {

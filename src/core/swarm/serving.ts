@@ -1,6 +1,7 @@
 // Serving chunks to peers: one queue per peer, one chunk at a time, each frame sent with backpressure.
 import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
+import { chunkKey } from './claims';
 import { maxQueuedServesPerPeer } from './constants';
 import type { PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
@@ -24,6 +25,22 @@ export interface Serving {
 /** Creates the upload side over the shared context. */
 export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Serving {
   const queues = new Map<string, PeerQueue>();
+  /** Chunks queued or being sent, by "itemId:chunk", to which peers. */
+  const inFlight = new Map<string, Set<string>>();
+  const track = (request: RequestMessage, peerId: string, on: boolean): void => {
+    const key = chunkKey(request.itemId, request.chunkIndex);
+    const peers = inFlight.get(key) ?? new Set<string>();
+    if (on) peers.add(peerId);
+    else peers.delete(peerId);
+    if (peers.size > 0) inFlight.set(key, peers);
+    else inFlight.delete(key);
+  };
+  /** A seeder sends each chunk to one peer at a time: whoever asks second gets it from the first. */
+  const isDuplicate = (request: RequestMessage, peerId: string, chunkCount: number, held: number): boolean => {
+    if (held !== chunkCount) return false;
+    const peers = inFlight.get(chunkKey(request.itemId, request.chunkIndex));
+    return peers !== undefined && [...peers].some((other) => other !== peerId);
+  };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
     const bytes = await ctx.store.readChunk(request.itemId, request.chunkIndex);
@@ -53,6 +70,8 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Servin
       } catch (error) {
         ctx.log('serve-failed', { peerId: peer.link.peerId, error: String(error) });
         break; // the link is gone or broken; its close handler cleans up
+      } finally {
+        track(request, peer.link.peerId, false);
       }
     }
     queue.current = null;
@@ -63,11 +82,17 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Servin
       const item = ctx.items.get(message.itemId);
       const queue = queues.get(peer.link.peerId) ?? { waiting: [], current: null, cancelledCurrent: false };
       queues.set(peer.link.peerId, queue);
-      if (!item || !item.have.has(message.chunkIndex) || queue.waiting.length >= maxQueuedServesPerPeer) {
+      if (
+        !item ||
+        !item.have.has(message.chunkIndex) ||
+        queue.waiting.length >= maxQueuedServesPerPeer ||
+        isDuplicate(message, peer.link.peerId, item.signed.manifest.chunkCount, item.have.count())
+      ) {
         ctx.send(peer, { type: 'reject', requestId: message.requestId });
         return;
       }
       queue.waiting.push(message);
+      track(message, peer.link.peerId, true);
       if (queue.current === null) {
         pump(peer, queue).catch((error: unknown) => ctx.log('serve-failed', { error: String(error) }));
       }
@@ -76,10 +101,12 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Servin
       const queue = queues.get(peer.link.peerId);
       if (!queue) return;
       const index = queue.waiting.findIndex((r) => r.requestId === requestId);
-      if (index >= 0) queue.waiting.splice(index, 1);
+      const [removed] = index >= 0 ? queue.waiting.splice(index, 1) : [];
+      if (removed) track(removed, peer.link.peerId, false);
       if (queue.current === requestId) queue.cancelledCurrent = true;
     },
     releasePeer(peerId) {
+      for (const request of queues.get(peerId)?.waiting ?? []) track(request, peerId, false);
       queues.delete(peerId);
     },
   };
