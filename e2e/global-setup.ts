@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRelay } from '../signaling/relay.js';
 
-const distDir = fileURLToPath(new URL('../dist', import.meta.url));
+/** The built page: dist/, or SWARMDROP_DIST (a private build, so parallel work does not share one). */
+const distDir = process.env.SWARMDROP_DIST ?? fileURLToPath(new URL('../dist', import.meta.url));
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(`${distDir}/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');

@@ -7,7 +7,8 @@ import { expect, test } from '@playwright/test';
 import { createRelay, type Relay } from '../signaling/relay.js';
 import { appUrl, item, newPeerContext, openPeer, openTab, saveItem, shareFiles, writeTestFiles } from './peers';
 
-const distDir = fileURLToPath(new URL('../dist', import.meta.url));
+/** The built page, as in global-setup.ts (SWARMDROP_DIST for a private build). */
+const distDir = process.env.SWARMDROP_DIST ?? fileURLToPath(new URL('../dist', import.meta.url));
 
 const [file] = writeTestFiles([{ name: 'between-tabs.bin', bytes: randomBytes(3 * 1000 * 1000 + 7) }]);
 
