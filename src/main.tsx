@@ -9,7 +9,9 @@ import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-b
 import { createRelayClient } from './discovery/relay-client';
 import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createSession } from './session';
+import { createRoomPersistence } from './room-persistence';
 import { createBrowserPieceStore } from './storage/piece-store';
+import { createRoomsStore } from './storage/rooms-store';
 import { describeFile } from './storage/hash-files';
 import { createConnectionBudget } from './transport/connection-budget';
 import { createWebRtcPeer } from './transport/webrtc-peer';
@@ -49,7 +51,10 @@ const connections = createConnectionBudget({ onExhausted: (message) => session.r
 const session = createSession({
   swarm,
   describeFile,
-  addLocalItem: (signed, files) => pieces.addLocalItem(signed, files),
+  addLocalItem: (signed, files) => {
+    pieces.addLocalItem(signed, files);
+    persistence.keepShared(signed);
+  },
   fileBlob: (signed, fileIndex) => pieces.fileBlob(signed, fileIndex),
   baseUrl: `${location.origin}${location.pathname}`,
   setFragment: (secret) => history.replaceState(null, '', `#${secret}`),
@@ -71,6 +76,8 @@ const session = createSession({
   },
   async joinRoom(secret, onStatus) {
     const keys = await deriveRoomKeys(secret);
+    // Items kept from earlier visits come back first, so they are announced as soon as peers connect.
+    await persistence.openRoom(keys.roomId, secret);
     // The relay, and BroadcastChannel so tabs of this browser find each other even while it is down.
     const buses: BusFactory[] = [(handlers) => createRelayClient({ ...handlers, url: relayUrl, onStatus })];
     if (hasBroadcastChannel()) buses.push((handlers) => createBroadcastBus(handlers));
@@ -85,6 +92,14 @@ const session = createSession({
     });
     return () => connector.close();
   },
+});
+
+const persistence = createRoomPersistence({
+  swarm,
+  pieces,
+  rooms: createRoomsStore(),
+  log,
+  reportError: (message) => session.reportError(message),
 });
 
 /** Joins the room the address's fragment names, or says the link is damaged. */
@@ -111,6 +126,6 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 createRoot(container).render(
   <StrictMode>
-    <App session={session} />
+    <App session={session} keeping={persistence.keeping} />
   </StrictMode>,
 );

@@ -1,4 +1,6 @@
 // The page: drop zone, room link, items, peers and errors. It only reads stores and calls the session.
+import type { ExternalStore } from '../core/store';
+import type { KeepingSnapshot } from '../room-persistence';
 import type { Session } from '../session';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
@@ -9,10 +11,17 @@ import { UploadLimit } from './UploadLimit';
 
 const relayText = { connecting: 'Connecting to the relay…', open: 'Online', closed: 'Relay unreachable, retrying…', offline: '' };
 
+/** Props: the session, and the copies of shared files being kept in this browser. */
+export interface AppProps {
+  readonly session: Session;
+  readonly keeping: ExternalStore<KeepingSnapshot>;
+}
+
 /** The whole page. */
-export function App({ session }: { readonly session: Session }) {
+export function App({ session, keeping }: AppProps) {
   const state = useStore(session);
   const swarm = useStore(session.swarm);
+  const kept = useStore(keeping);
   const share = (files: File[]) => {
     session.shareFiles(files).catch((error: unknown) => session.reportError(`Sharing failed: ${String(error)}`));
   };
@@ -53,6 +62,12 @@ export function App({ session }: { readonly session: Session }) {
               </label>
             </div>
           </div>
+          {kept.size > 0 && (
+            <p className="items__preparing" data-testid="keeping-copy">
+              Keeping a copy in this browser so you can go on sharing after a reload…{' '}
+              {Math.floor((100 * [...kept.values()].reduce((a, b) => a + b, 0)) / kept.size)}%
+            </p>
+          )}
           {state.preparing.map((name, i) => (
             <p key={`${name}-${i}`} className="items__preparing">
               Preparing {name}…

@@ -40,7 +40,7 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   /** Shares an item this browser holds in full (its chunks readable from the store). */
   shareItem(signed: SignedManifest): void;
   /** Brings back an item from storage after a reload, with the chunks already verified and stored; resumes it if incomplete. */
-  restoreItem(signed: SignedManifest, heldChunks: Iterable<number>): void;
+  restoreItem(signed: SignedManifest, heldChunks: Iterable<number>, options?: { readonly local?: boolean }): void;
   /** Forgets an item (its data was deleted); open requests for it are withdrawn. */
   forgetItem(itemId: string): void;
   /** Starts or resumes downloading an item. */
@@ -215,7 +215,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       const availability = emptyAvailability(signed.manifest.chunkCount);
       addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true, availability });
     },
-    restoreItem(signed, heldChunks) {
+    restoreItem(signed, heldChunks, restoreOptions) {
       if (items.has(signed.itemId)) return;
       const { manifest } = signed;
       const have = createBitfield(manifest.chunkCount);
@@ -227,7 +227,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
       const status = have.count() === manifest.chunkCount ? 'complete' : 'downloading';
       const availability = emptyAvailability(manifest.chunkCount);
-      addItem({ signed, have, status, verifiedBytes, error: null, local: false, availability });
+      addItem({ signed, have, status, verifiedBytes, error: null, local: restoreOptions?.local ?? false, availability });
     },
     forgetItem(itemId) {
       if (!items.has(itemId)) return;

@@ -1,0 +1,115 @@
+// What survives a reload: each room's items (manifests and verified chunks in IndexedDB) come back
+// into the engine when the room is reopened, and a sharer's dropped files are copied into IndexedDB
+// in the background so it keeps seeding after a reload. Composition-level: it drives the engine and
+// the stores it is given (main.tsx builds the real ones).
+import { parseManifest, type SignedManifest } from './core/manifest';
+import type { Logger } from './core/ports';
+import { createDerivedStore, type ExternalStore } from './core/store';
+import type { Swarm } from './core/swarm/engine';
+import type { BrowserPieceStore } from './storage/piece-store';
+import type { RoomRecord, RoomsStore } from './storage/rooms-store';
+
+/** Items whose copy into this browser's storage is under way, with the fraction done. */
+export type KeepingSnapshot = ReadonlyMap<string, number>;
+
+/** The persistence side of a session. */
+export interface RoomPersistence {
+  /** Brings back a room's stored items, records the visit, and from then on records its new items. */
+  openRoom(roomId: string, secret: string): Promise<void>;
+  /** Marks an item as shared from here and copies its data into storage in the background. */
+  keepShared(signed: SignedManifest): void;
+  /** Copies in progress, for the UI. */
+  readonly keeping: ExternalStore<KeepingSnapshot>;
+}
+
+/** What persistence needs. */
+export interface RoomPersistenceDeps {
+  readonly swarm: Swarm;
+  readonly pieces: Pick<BrowserPieceStore, 'getManifest' | 'putManifest' | 'heldChunks' | 'keepLocalItem'>;
+  readonly rooms: RoomsStore;
+  readonly log: Logger;
+  readonly reportError: (message: string) => void;
+  readonly now?: () => number;
+}
+
+/** Creates room persistence. */
+export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistence {
+  const now = deps.now ?? Date.now;
+  let current: RoomRecord | null = null;
+  let writes: Promise<void> = Promise.resolve();
+  const progress = new Map<string, number>();
+  const keeping = createDerivedStore<KeepingSnapshot>(() => new Map(progress), 100);
+
+  /** Room record updates are serialized so none overwrites another. */
+  const update = (change: (record: RoomRecord) => RoomRecord): void => {
+    writes = writes
+      .then(async () => {
+        if (!current) return;
+        current = change(current);
+        await deps.rooms.put(current);
+      })
+      .catch((error: unknown) => deps.log('room-save-failed', { error: String(error) }));
+  };
+
+  const restoreItems = async (record: RoomRecord): Promise<void> => {
+    const held = await deps.pieces.heldChunks();
+    for (const itemId of record.itemIds) {
+      const bytes = await deps.pieces.getManifest(itemId);
+      const signed = bytes && (await parseManifest(bytes, itemId));
+      if (!signed) {
+        deps.log('restore-skipped', { itemId: itemId.slice(0, 12), reason: bytes ? 'manifest invalid' : 'manifest missing' });
+        continue;
+      }
+      deps.swarm.restoreItem(signed, held.get(itemId) ?? [], { local: record.sharedItemIds.includes(itemId) });
+    }
+  };
+
+  const trackNewItems = (): void => {
+    deps.swarm.subscribe(() => {
+      const ids = deps.swarm.getSnapshot().items.map((item) => item.itemId);
+      if (current && ids.some((id) => !current?.itemIds.includes(id))) {
+        update((record) => ({ ...record, itemIds: [...record.itemIds, ...ids.filter((id) => !record.itemIds.includes(id))] }));
+      }
+    });
+  };
+
+  return {
+    keeping,
+    async openRoom(roomId, secret) {
+      const stored = await deps.rooms.get(roomId);
+      const opened = now();
+      current = stored
+        ? { ...stored, secret, openedMs: opened }
+        : { roomId, secret, itemIds: [], sharedItemIds: [], createdMs: opened, openedMs: opened };
+      await deps.rooms.put(current);
+      if (stored) await restoreItems(stored);
+      trackNewItems();
+    },
+    keepShared(signed) {
+      update((record) => ({
+        ...record,
+        itemIds: record.itemIds.includes(signed.itemId) ? record.itemIds : [...record.itemIds, signed.itemId],
+        sharedItemIds: record.sharedItemIds.includes(signed.itemId) ? record.sharedItemIds : [...record.sharedItemIds, signed.itemId],
+      }));
+      progress.set(signed.itemId, 0);
+      keeping.invalidate();
+      deps.pieces
+        .putManifest(signed.itemId, signed.bytes)
+        .then(() => deps.pieces.keepLocalItem(signed, (copied, total) => {
+          progress.set(signed.itemId, total === 0 ? 1 : copied / total);
+          keeping.invalidate();
+        }))
+        .then(
+          () => deps.log('kept-local-copy', { itemId: signed.itemId.slice(0, 12) }),
+          (error: unknown) =>
+            deps.reportError(
+              `Could not keep a copy of ${signed.manifest.name} in this browser; it is shared only while this tab stays open (${String(error)}).`,
+            ),
+        )
+        .finally(() => {
+          progress.delete(signed.itemId);
+          keeping.invalidate();
+        });
+    },
+  };
+}
