@@ -9,6 +9,7 @@ import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-b
 import { createRelayClient } from './discovery/relay-client';
 import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createSession } from './session';
+import { startQuotaGuard } from './quota-guard';
 import { createRoomPersistence } from './room-persistence';
 import { createBrowserPieceStore } from './storage/piece-store';
 import { createRoomsStore } from './storage/rooms-store';
@@ -100,6 +101,14 @@ const persistence = createRoomPersistence({
   rooms: createRoomsStore(),
   log,
   reportError: (message) => session.reportError(message),
+});
+
+// navigator.storage exists only in secure contexts (https, localhost); elsewhere write errors still pause.
+startQuotaGuard({
+  swarm,
+  log,
+  estimate: () => (navigator.storage ? navigator.storage.estimate() : Promise.resolve({})),
+  persist: () => (navigator.storage ? navigator.storage.persist() : Promise.resolve(false)),
 });
 
 /** Joins the room the address's fragment names, or says the link is damaged. */

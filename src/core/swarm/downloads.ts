@@ -15,6 +15,10 @@ import {
 import { pickChunk } from './picker';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 
+/** Shown on an item paused because the disk is full; the quota guard resumes such items when space is back. */
+export const storageFullMessage =
+  'Storage is full: the download is paused. Free some space (for example, delete old rooms) and it resumes.';
+
 /** The download side of the engine. */
 export interface Downloads {
   /** Fills every peer's request slots with chunks it holds that we still need. */
@@ -137,6 +141,16 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     }
   };
 
+  /** A full disk pauses the item (nothing verified is lost; it resumes when space is freed); other failures stop it. */
+  const onStoreFailed = (item: ItemRecord, error: unknown): void => {
+    const full = typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+    if (item.status === 'downloading') item.status = full ? 'paused' : 'error';
+    item.error = full ? storageFullMessage : `Could not store a chunk: ${error instanceof Error ? error.message : String(error)}`;
+    if (full) api.cancelItem(item.signed.itemId);
+    ctx.log('store-failed', { itemId: item.signed.itemId.slice(0, 12), full });
+    ctx.changed();
+  };
+
   const accept = async (request: OpenRequest, peer: PeerRecord): Promise<void> => {
     const item = ctx.items.get(request.itemId);
     if (!item || item.have.has(request.chunkIndex)) return;
@@ -151,10 +165,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     try {
       await ctx.store.putChunk(request.itemId, request.chunkIndex, request.buffer);
     } catch (error) {
-      item.status = 'error';
-      item.error = `could not store a chunk: ${error instanceof Error ? error.message : String(error)}`;
-      ctx.log('store-failed', { itemId: request.itemId.slice(0, 12), error: item.error });
-      ctx.changed();
+      onStoreFailed(item, error);
       return;
     } finally {
       claims.setStoring(request.itemId, request.chunkIndex, false);

@@ -119,12 +119,35 @@ describe('swarm engine over in-memory links', () => {
     const seeder = peer();
     const leecher = peer();
     const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(5000), 1000);
-    leecher.store.failWrites = new Error('QuotaExceededError');
+    leecher.store.failWrites = new Error('disk on fire');
     const pair = connect(seeder.swarm, 'S', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'error');
-    expect(leecher.swarm.getSnapshot().items[0]?.error).toMatch(/QuotaExceeded/);
+    expect(leecher.swarm.getSnapshot().items[0]?.error).toMatch(/disk on fire/);
     for (let i = 0; i < 3; i++) await pair.a.send(new Uint8Array([99, 1, 2]));
     await waitFor(() => leecher.swarm.isBanned('S'));
+  });
+
+  it('pauses on a full disk, keeps what was verified, and resumes when space is back', async () => {
+    const seeder = peer();
+    const leecher = peer();
+    const data = randomBytes(20_000, 77);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', data, 1000);
+    const realPut = leecher.store.putChunk;
+    leecher.store.putChunk = async (itemId, index, bytes) => {
+      if (leecher.store.writes >= 5) throw new DOMException('quota exceeded', 'QuotaExceededError');
+      return realPut(itemId, index, bytes);
+    };
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'paused');
+    const paused = leecher.swarm.getSnapshot().items[0];
+    expect(paused?.error).toMatch(/Storage is full/);
+    expect(paused?.heldChunks).toBe(5);
+    expect(leecher.store.chunks.size).toBe(5);
+    leecher.store.putChunk = realPut;
+    leecher.swarm.download(signed.itemId);
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
+    expect(leecher.swarm.getSnapshot().items[0]?.error).toBeNull();
+    expect(await readItem(leecher.store, signed)).toEqual(data);
   });
 
   it('closes a second link to the same peer', async () => {

@@ -45,8 +45,8 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   forgetItem(itemId: string): void;
   /** Starts or resumes downloading an item. */
   download(itemId: string): void;
-  /** Pauses an item's download, withdrawing its open requests. */
-  pause(itemId: string): void;
+  /** Pauses an item's download, withdrawing its open requests; `reason` is shown with it. */
+  pause(itemId: string, reason?: string): void;
   setAutoDownload(on: boolean): void;
   /** Caps what this peer uploads, in bytes per second; null removes the cap. */
   setUploadLimit(bytesPerSecond: number | null): void;
@@ -243,10 +243,11 @@ export function createSwarm(options: SwarmOptions): Swarm {
       downloads.schedule();
       ctx.changed();
     },
-    pause(itemId) {
+    pause(itemId, reason) {
       const item = items.get(itemId);
       if (!item || item.status !== 'downloading') return;
       item.status = 'paused';
+      item.error = reason ?? null;
       downloads.cancelItem(itemId);
       ctx.changed();
     },

@@ -1,0 +1,85 @@
+// Keeps downloads within the browser's storage quota: before and while downloading, compares what
+// the downloading items still need with what `navigator.storage.estimate()` says is free, pauses an
+// item that cannot fit with a clear message, and resumes items paused for space once it is free.
+import type { Logger } from './core/ports';
+import { storageFullMessage } from './core/swarm/downloads';
+import type { Swarm } from './core/swarm/engine';
+
+/** Room kept free beyond what downloads need: estimates are approximate and stores have overhead. */
+export const storageMarginBytes = 32 * 1024 * 1024;
+
+/** How often free space is rechecked while something is downloading or waiting for space. */
+export const quotaCheckIntervalMs = 2_000;
+
+/** The first words of the message on an item paused before it ran out of space. */
+const notEnoughPrefix = 'Not enough storage';
+
+/** What the guard needs (the browser's in main.tsx; fakes in tests). */
+export interface QuotaGuardDeps {
+  readonly swarm: Swarm;
+  readonly estimate: () => Promise<{ readonly quota?: number; readonly usage?: number }>;
+  /** Asks the browser not to evict our data under storage pressure; asked once, at the first download. */
+  readonly persist: () => Promise<boolean>;
+  readonly log: Logger;
+  readonly checkIntervalMs?: number;
+}
+
+const megabytes = (bytes: number): string => `${Math.ceil(bytes / 1e6)} MB`;
+
+/** Starts guarding; returns a stop function. */
+export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
+  let askedPersist = false;
+  let checking = false;
+
+  const waitingForSpace = (error: string | null): boolean =>
+    error === storageFullMessage || (error?.startsWith(notEnoughPrefix) ?? false);
+
+  const check = async (): Promise<void> => {
+    const items = deps.swarm.getSnapshot().items;
+    const active = items.filter((i) => i.status === 'downloading' || (i.status === 'paused' && waitingForSpace(i.error)));
+    if (active.length === 0) return;
+    if (!askedPersist) {
+      askedPersist = true;
+      deps.persist().then(
+        (granted) => deps.log('storage-persist', { granted }),
+        (error: unknown) => deps.log('storage-persist-failed', { error: String(error) }),
+      );
+    }
+    const { quota, usage } = await deps.estimate();
+    if (quota === undefined || usage === undefined) return; // the browser will not say: rely on write errors
+    let free = quota - usage - storageMarginBytes;
+    for (const item of active) {
+      const remaining = item.totalBytes - item.verifiedBytes;
+      if (item.status === 'downloading') {
+        if (remaining <= free) free -= remaining;
+        else deps.swarm.pause(item.itemId, `${notEnoughPrefix}: ${item.name} needs ${megabytes(remaining)} more, ${megabytes(Math.max(0, free))} is free. Free some space (for example, delete old rooms) and it resumes.`);
+      } else if (remaining <= free) {
+        free -= remaining;
+        deps.log('storage-available', { itemId: item.itemId.slice(0, 12) });
+        deps.swarm.download(item.itemId);
+      }
+    }
+  };
+
+  const run = (): void => {
+    if (checking) return;
+    checking = true;
+    check()
+      .catch((error: unknown) => deps.log('quota-check-failed', { error: String(error) }))
+      .finally(() => (checking = false));
+  };
+
+  // New downloads are checked as soon as they appear; all are rechecked on a timer.
+  let known = new Set<string>();
+  const unsubscribe = deps.swarm.subscribe(() => {
+    const downloading = deps.swarm.getSnapshot().items.filter((i) => i.status === 'downloading').map((i) => i.itemId);
+    if (downloading.some((id) => !known.has(id))) run();
+    known = new Set(downloading);
+  });
+  const timer = setInterval(run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
+  run();
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}
