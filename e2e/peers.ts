@@ -16,7 +16,7 @@ export function appUrl(): string {
  * Keeps every WebRTC connection on loopback: remote candidates that are not 127.x or ::1 are dropped
  * before the browser may try them (the machine may have other interfaces). Runs in the page.
  */
-function loopbackOnly(): void {
+export function loopbackOnly(): void {
   const isLoopback = (line: string): boolean => / (127\.\d+\.\d+\.\d+|::1) \d+ typ /.test(line);
   const proto = RTCPeerConnection.prototype;
   const setRemote = proto.setRemoteDescription;

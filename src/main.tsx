@@ -135,6 +135,6 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 createRoot(container).render(
   <StrictMode>
-    <App session={session} keeping={persistence.keeping} />
+    <App session={session} keeping={persistence.keeping} library={persistence} />
   </StrictMode>,
 );

@@ -2,7 +2,7 @@
 // into the engine when the room is reopened, and a sharer's dropped files are copied into IndexedDB
 // in the background so it keeps seeding after a reload. Composition-level: it drives the engine and
 // the stores it is given (main.tsx builds the real ones).
-import { parseManifest, type SignedManifest } from './core/manifest';
+import { chunkSpan, parseManifest, type SignedManifest } from './core/manifest';
 import type { Logger } from './core/ports';
 import { createDerivedStore, type ExternalStore } from './core/store';
 import type { Swarm } from './core/swarm/engine';
@@ -12,8 +12,27 @@ import type { RoomRecord, RoomsStore } from './storage/rooms-store';
 /** Items whose copy into this browser's storage is under way, with the fraction done. */
 export type KeepingSnapshot = ReadonlyMap<string, number>;
 
+/** One remembered room as the start page lists it. */
+export interface RoomSummary {
+  readonly roomId: string;
+  readonly secret: string;
+  readonly openedMs: number;
+  readonly items: readonly { readonly itemId: string; readonly name: string; readonly totalBytes: number; readonly storedBytes: number }[];
+  /** Bytes of verified chunks kept for this room's items. */
+  readonly storedBytes: number;
+}
+
+/** The start page's view of what this browser keeps. */
+export interface RoomLibrary {
+  list(): Promise<RoomSummary[]>;
+  /** Deletes a room's record and the data of its items that no other room lists. */
+  deleteRoom(roomId: string): Promise<void>;
+  /** Deletes every room and all their data. */
+  deleteAll(): Promise<void>;
+}
+
 /** The persistence side of a session. */
-export interface RoomPersistence {
+export interface RoomPersistence extends RoomLibrary {
   /** Brings back a room's stored items, records the visit, and from then on records its new items. */
   openRoom(roomId: string, secret: string): Promise<void>;
   /** Marks an item as shared from here and copies its data into storage in the background. */
@@ -25,7 +44,7 @@ export interface RoomPersistence {
 /** What persistence needs. */
 export interface RoomPersistenceDeps {
   readonly swarm: Swarm;
-  readonly pieces: Pick<BrowserPieceStore, 'getManifest' | 'putManifest' | 'heldChunks' | 'keepLocalItem'>;
+  readonly pieces: Pick<BrowserPieceStore, 'getManifest' | 'putManifest' | 'heldChunks' | 'keepLocalItem' | 'deleteItem'>;
   readonly rooms: RoomsStore;
   readonly log: Logger;
   readonly reportError: (message: string) => void;
@@ -54,10 +73,9 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   const restoreItems = async (record: RoomRecord): Promise<void> => {
     const held = await deps.pieces.heldChunks();
     for (const itemId of record.itemIds) {
-      const bytes = await deps.pieces.getManifest(itemId);
-      const signed = bytes && (await parseManifest(bytes, itemId));
+      const signed = await loadManifest(itemId);
       if (!signed) {
-        deps.log('restore-skipped', { itemId: itemId.slice(0, 12), reason: bytes ? 'manifest invalid' : 'manifest missing' });
+        deps.log('restore-skipped', { itemId: itemId.slice(0, 12), reason: 'manifest missing or invalid' });
         continue;
       }
       deps.swarm.restoreItem(signed, held.get(itemId) ?? [], { local: record.sharedItemIds.includes(itemId) });
@@ -73,8 +91,44 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
     });
   };
 
+  const loadManifest = async (itemId: string): Promise<SignedManifest | null> => {
+    const bytes = await deps.pieces.getManifest(itemId);
+    return bytes && (await parseManifest(bytes, itemId));
+  };
+
+  const deleteRoom = async (roomId: string): Promise<void> => {
+    const all = await deps.rooms.list();
+    const doomed = all.find((r) => r.roomId === roomId);
+    if (!doomed) return;
+    const stillListed = new Set(all.filter((r) => r.roomId !== roomId).flatMap((r) => r.itemIds));
+    for (const itemId of doomed.itemIds) if (!stillListed.has(itemId)) await deps.pieces.deleteItem(itemId);
+    await deps.rooms.delete(roomId);
+    deps.log('room-deleted', { items: doomed.itemIds.length });
+  };
+
   return {
     keeping,
+    async list() {
+      const held = await deps.pieces.heldChunks();
+      const summaries: RoomSummary[] = [];
+      for (const record of await deps.rooms.list()) {
+        const items = [];
+        for (const itemId of record.itemIds) {
+          const signed = await loadManifest(itemId);
+          if (!signed) continue;
+          const chunks = held.get(itemId) ?? [];
+          const storedBytes = chunks.reduce((sum, i) => sum + (i < signed.manifest.chunkCount ? chunkSpan(signed.manifest, i).length : 0), 0);
+          items.push({ itemId, name: signed.manifest.name, totalBytes: signed.manifest.totalBytes, storedBytes });
+        }
+        const storedBytes = items.reduce((sum, item) => sum + item.storedBytes, 0);
+        summaries.push({ roomId: record.roomId, secret: record.secret, openedMs: record.openedMs, items, storedBytes });
+      }
+      return summaries;
+    },
+    deleteRoom,
+    async deleteAll() {
+      for (const record of await deps.rooms.list()) await deleteRoom(record.roomId);
+    },
     async openRoom(roomId, secret) {
       const stored = await deps.rooms.get(roomId);
       const opened = now();

@@ -3,7 +3,7 @@
 import SimplePeer from 'simple-peer';
 import type { PeerLink, PeerLinkHandlers } from '../core/ports';
 import type { ConnectionBudget } from './connection-budget';
-import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes } from './constants';
+import { connectTimeoutMs, disconnectedCloseMs, highWatermarkBytes, lowWatermarkBytes } from './constants';
 
 /** What a WebRTC peer reports while it connects. */
 export interface WebRtcPeerOptions {
@@ -109,7 +109,16 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   // An error is always followed by 'close', which reports it once.
   let lastError: Error | undefined;
   peer.on('error', (error: Error) => (lastError = error));
+  let disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+    if (disconnectedTimer !== null) clearTimeout(disconnectedTimer);
+    disconnectedTimer = null;
+    if (state === 'disconnected') {
+      disconnectedTimer = setTimeout(() => peer.destroy(new Error('peer unreachable (ICE disconnected)')), disconnectedCloseMs);
+    }
+  });
   peer.on('close', () => {
+    if (disconnectedTimer !== null) clearTimeout(disconnectedTimer);
     if (ended) return;
     ended = true;
     clearTimeout(timeout);

@@ -1,12 +1,14 @@
 // The page: drop zone, room link, items, peers and errors. It only reads stores and calls the session.
+import { useCallback } from 'react';
 import type { ExternalStore } from '../core/store';
-import type { KeepingSnapshot } from '../room-persistence';
+import type { KeepingSnapshot, RoomLibrary } from '../room-persistence';
 import type { Session } from '../session';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
 import { ItemRow } from './ItemRow';
 import { PeerList } from './PeerList';
 import { RoomLink } from './RoomLink';
+import { RoomsList } from './RoomsList';
 import { UploadLimit } from './UploadLimit';
 
 const relayText = { connecting: 'Connecting to the relay…', open: 'Online', closed: 'Relay unreachable, retrying…', offline: '' };
@@ -15,13 +17,15 @@ const relayText = { connecting: 'Connecting to the relay…', open: 'Online', cl
 export interface AppProps {
   readonly session: Session;
   readonly keeping: ExternalStore<KeepingSnapshot>;
+  readonly library: RoomLibrary;
 }
 
 /** The whole page. */
-export function App({ session, keeping }: AppProps) {
+export function App({ session, keeping, library }: AppProps) {
   const state = useStore(session);
   const swarm = useStore(session.swarm);
   const kept = useStore(keeping);
+  const reportError = useCallback((message: string) => session.reportError(message), [session]);
   const share = (files: File[]) => {
     session.shareFiles(files).catch((error: unknown) => session.reportError(`Sharing failed: ${String(error)}`));
   };
@@ -45,6 +49,7 @@ export function App({ session, keeping }: AppProps) {
       )}
       <DropZone onFiles={share} compact={state.roomLink !== null} />
       {state.roomLink && <RoomLink link={state.roomLink} />}
+      {!state.roomLink && <RoomsList library={library} onError={reportError} />}
       {state.roomLink && (
         <section className="items">
           <div className="items__head">

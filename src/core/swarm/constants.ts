@@ -24,6 +24,9 @@ export const maxRequestsPerChunkInEndgame = 2;
 /** How often the engine looks for stalled requests. */
 export const stallCheckIntervalMs = 1000;
 
+/** A serve to another peer counts as under way (so a second request for the chunk is turned away) only if it moved this recently. */
+export const duplicateServeFreshMs = 2_000;
+
 /** Requests a peer may queue with us before we reject more: bounds what one peer can make us hold. */
 export const maxQueuedServesPerPeer = 16;
 

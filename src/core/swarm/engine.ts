@@ -93,7 +93,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     changed: () => snapshots.invalidate(),
   };
   const downloads = createDownloads(ctx, { now, random });
-  const serving = createServing(ctx, uploads);
+  const serving = createServing(ctx, uploads, now);
   const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;
   const stallTimer = setInterval(() => downloads.expireStalled(timeoutMs), options.stallCheckIntervalMs ?? stallCheckIntervalMs);
 

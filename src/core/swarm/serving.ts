@@ -2,7 +2,7 @@
 import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
-import { maxQueuedServesPerPeer } from './constants';
+import { duplicateServeFreshMs, maxQueuedServesPerPeer } from './constants';
 import type { PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
 
@@ -23,23 +23,28 @@ export interface Serving {
 }
 
 /** Creates the upload side over the shared context. */
-export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Serving {
+export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: () => number): Serving {
   const queues = new Map<string, PeerQueue>();
-  /** Chunks queued or being sent, by "itemId:chunk", to which peers. */
-  const inFlight = new Map<string, Set<string>>();
+  /** Chunks queued or being sent, by "itemId:chunk": to which peers, and when each last made progress (ms). */
+  const inFlight = new Map<string, Map<string, number>>();
   const track = (request: RequestMessage, peerId: string, on: boolean): void => {
     const key = chunkKey(request.itemId, request.chunkIndex);
-    const peers = inFlight.get(key) ?? new Set<string>();
-    if (on) peers.add(peerId);
+    const peers = inFlight.get(key) ?? new Map<string, number>();
+    if (on) peers.set(peerId, now());
     else peers.delete(peerId);
     if (peers.size > 0) inFlight.set(key, peers);
     else inFlight.delete(key);
   };
-  /** A seeder sends each chunk to one peer at a time: whoever asks second gets it from the first. */
+  /**
+   * A seeder sends each chunk to one peer at a time: whoever asks second gets it from the first.
+   * Only a transfer that is moving counts: one stuck on a vanished peer must not block the others.
+   */
   const isDuplicate = (request: RequestMessage, peerId: string, chunkCount: number, held: number): boolean => {
     if (held !== chunkCount) return false;
     const peers = inFlight.get(chunkKey(request.itemId, request.chunkIndex));
-    return peers !== undefined && [...peers].some((other) => other !== peerId);
+    if (!peers) return false;
+    for (const [other, progressMs] of peers) if (other !== peerId && now() - progressMs < duplicateServeFreshMs) return true;
+    return false;
   };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
@@ -54,6 +59,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter): Servin
       await uploads.take(slice.length);
       if (peer.closed || queue.cancelledCurrent) return;
       await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
+      inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
       peer.uploadedBytes += slice.length;
       ctx.changed();
     }
