@@ -87,7 +87,7 @@ const session = createSession({
       myPeerId,
       log,
       buses,
-      connectPeer: (options) => createWebRtcPeer({ ...options, iceServers, budget: connections }),
+      connectPeer: (options) => createWebRtcPeer({ ...options, iceServers, budget: connections, log }),
       onLink: (link) => swarm.addLink(link),
       isBanned: (peerId) => swarm.isBanned(peerId),
     });

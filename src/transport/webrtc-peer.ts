@@ -1,8 +1,9 @@
 // The only module that imports simple-peer: one WebRTC connection, exposed as a PeerLink
 // with FIFO sends and backpressure on the data channel's bufferedAmount.
 import SimplePeer from 'simple-peer';
-import type { PeerLink, PeerLinkHandlers } from '../core/ports';
+import type { Logger, PeerLink, PeerLinkHandlers } from '../core/ports';
 import type { ConnectionBudget } from './connection-budget';
+import { checkRemoteFingerprint, type FingerprintCheck } from './fingerprint';
 import { connectTimeoutMs, disconnectedCloseMs, highWatermarkBytes, lowWatermarkBytes } from './constants';
 
 /** What a WebRTC peer reports while it connects. */
@@ -16,6 +17,8 @@ export interface WebRtcPeerOptions {
   onSignal(data: object): void;
   /** The data channel is open. */
   onLink(link: PeerLink): void;
+  /** Structured log (no secrets). */
+  readonly log?: Logger;
   /** The attempt or the connection ended (error, timeout, or either side closing). */
   onClose(error?: Error): void;
 }
@@ -29,7 +32,7 @@ export interface WebRtcPeer {
 
 // HACK: simple-peer has no public accessor for its RTCDataChannel, which backpressure needs
 // (bufferedAmount + bufferedamountlow). https://github.com/feross/simple-peer/issues/561
-type WithChannel = { _channel: RTCDataChannel | null };
+type WithChannel = { _channel: RTCDataChannel | null; _pc: RTCPeerConnection | null };
 
 /** Offers, answers and ICE candidates are all we exchange (no renegotiation). */
 function isSignal(data: unknown): data is SimplePeer.SignalData {
@@ -100,7 +103,20 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       dc.binaryType = 'arraybuffer';
       dc.bufferedAmountLowThreshold = lowWatermarkBytes;
     }
-    options.onLink(link);
+    const pc = (peer as unknown as WithChannel)._pc;
+    const verified = pc ? checkRemoteFingerprint(pc) : Promise.resolve<FingerprintCheck>('unavailable');
+    verified.then(
+      (result) => {
+        options.log?.('dtls-fingerprint', { peerId: options.remotePeerId, result });
+        if (ended) return;
+        if (result === 'mismatch') {
+          peer.destroy(new Error('the peer’s DTLS certificate does not match its signaled fingerprint (someone in the middle?)'));
+          return;
+        }
+        options.onLink(link);
+      },
+      (error: unknown) => peer.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
   });
   peer.on('data', (data: Uint8Array) => {
     if (handlers) handlers.frame(data);
