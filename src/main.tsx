@@ -91,6 +91,7 @@ const session = createSession({
       onLink: (link) => swarm.addLink(link),
       isBanned: (peerId) => swarm.isBanned(peerId),
     });
+      onForgery: (message) => session.reportError(message),
     return () => connector.close();
   },
 });

@@ -51,17 +51,18 @@ function parseHeader(raw: Record<string, unknown>): EnvelopeHeader | null {
 }
 
 /**
- * The recipient an envelope names, read without opening it (null if it is not an envelope). The
- * relay is pure pub/sub, so every peer receives everyone's envelopes: this lets it skip the ones
- * for others cheaply, without logging each as a rejection. Nothing else may trust it.
+ * The sender and recipient an envelope names, read without opening it (nulls if it is not an
+ * envelope). The relay is pure pub/sub, so every peer receives everyone's envelopes: this lets it skip
+ * the ones for others, and its own reflected back, cheaply and without taking them for forgeries.
+ * Nothing else may trust it.
  */
-export function peekRecipient(text: string): string | null {
+export function peekAddresses(text: string): { readonly from: string | null; readonly to: string | null } {
   try {
     const raw: unknown = JSON.parse(text);
-    const to = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).to : null;
-    return typeof to === 'string' ? to : null;
+    const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    return { from: typeof fields.from === 'string' ? fields.from : null, to: typeof fields.to === 'string' ? fields.to : null };
   } catch {
-    return null; // not JSON: openEnvelope rejects it
+    return { from: null, to: null }; // not JSON: openEnvelope rejects it
   }
 }
 

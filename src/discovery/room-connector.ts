@@ -56,6 +56,8 @@ export interface RoomConnectorOptions {
   readonly onLink: (link: PeerLink) => void;
   readonly isBanned: (peerId: string) => boolean;
   readonly log: Logger;
+  /** Signaling is being tampered with (see signaling-channel.ts): tell the person. */
+  readonly onForgery?: (message: string) => void;
   /** Mesh limits to override (tests use small rooms). */
   readonly mesh?: Partial<MeshLimits>;
   readonly random?: () => number;
@@ -266,6 +268,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     buses: options.buses,
     log,
     onEnvelope,
+    ...(options.onForgery ? { onForgery: options.onForgery } : {}),
     // Announce ourselves on the bus that just (re)subscribed; the others already carried our hello.
     onSubscribed: (bus) => sayHello(broadcastRecipient, bus),
   });

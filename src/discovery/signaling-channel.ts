@@ -3,7 +3,7 @@
 // sequence numbers drop replays, and the copies that arrive over a second bus.
 import type { Logger } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
-import { broadcastRecipient, openEnvelope, peekRecipient, sealEnvelope, type EnvelopeType, type OpenedEnvelope } from './envelope';
+import { broadcastRecipient, openEnvelope, peekAddresses, sealEnvelope, type EnvelopeType, type OpenedEnvelope } from './envelope';
 import type { RelayClient, RelayHandlers } from './relay-client';
 
 /**
@@ -22,7 +22,12 @@ export interface SignalingChannelOptions {
   onEnvelope(envelope: OpenedEnvelope): void;
   /** Bus number `bus` (re)subscribed to the room: time to say hello on it. */
   onSubscribed(bus: number): void;
+  /** Envelopes addressed to us keep failing authentication: someone (the relay?) is altering or forging them. */
+  onForgery?(message: string): void;
 }
+
+/** Authentication failures before the person is told: an envelope for us that fails it never happens honestly. */
+export const forgeryAlertThreshold = 1;
 
 /** The room's signaling, over every bus. */
 export interface SignalingChannel {
@@ -35,6 +40,7 @@ export interface SignalingChannel {
 export function openSignalingChannel(options: SignalingChannelOptions): SignalingChannel {
   const { keys, myPeerId, log } = options;
   const lastSeqFrom = new Map<string, number>();
+  let forgeries = 0;
   let seq = 0;
   let closed = false;
   // Envelopes are published in sequence order (receivers drop a lower sequence as a replay).
@@ -47,10 +53,20 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   let receiveTail: Promise<void> = Promise.resolve();
 
   const receive = async (data: string): Promise<void> => {
-    const to = peekRecipient(data);
+    const { from, to } = peekAddresses(data);
     if (to !== null && to !== myPeerId && to !== broadcastRecipient) return; // another peer's: buses are pub/sub
+    if (from === myPeerId) return log('envelope-rejected', { reason: 'our own, reflected back' });
     const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId);
-    if (!envelope) return log('envelope-rejected', { reason: 'not authentic for this room and peer' });
+    if (!envelope) {
+      forgeries++;
+      log('envelope-rejected', { reason: 'not authentic for this room and peer', forgeries });
+      if (forgeries === forgeryAlertThreshold) {
+        options.onForgery?.(
+          'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.',
+        );
+      }
+      return;
+    }
     if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
     lastSeqFrom.set(envelope.from, envelope.seq);
     if (!closed) options.onEnvelope(envelope);
