@@ -90,8 +90,8 @@ const session = createSession({
       connectPeer: (options) => createWebRtcPeer({ ...options, iceServers, budget: connections, log }),
       onLink: (link) => swarm.addLink(link),
       isBanned: (peerId) => swarm.isBanned(peerId),
-    });
       onForgery: (message) => session.reportError(message),
+    });
     return () => connector.close();
   },
 });
