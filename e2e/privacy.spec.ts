@@ -8,19 +8,19 @@ import { item, openPeer, saveItem, shareFiles, writeTestFiles } from './peers';
 
 const distDir = process.env.SWARMDROP_DIST ?? fileURLToPath(new URL('../dist', import.meta.url));
 
-/** Everything a context sent over the network, as text. */
+/** Everything a context's open pages send over the network from now on, as text. */
 function recordTraffic(context: BrowserContext, sink: string[], origins: Set<string>): void {
   context.on('request', (request) => {
     origins.add(new URL(request.url()).origin);
     sink.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? '');
   });
-  context.on('page', (page) =>
+  for (const page of context.pages()) {
     page.on('websocket', (socket) => {
       origins.add(new URL(socket.url()).origin.replace(/^ws/, 'http'));
       sink.push(socket.url());
       socket.on('framesent', (frame) => sink.push(String(frame.payload)));
-    }),
-  );
+    });
+  }
 }
 
 test('no third-party resource, and the secret never leaves the browser', async ({ browser }) => {
@@ -32,8 +32,10 @@ test('no third-party resource, and the secret never leaves the browser', async (
     if (!file) throw new Error('no file');
     const traffic: string[] = [];
     const origins = new Set<string>();
-    const sharer = await openPeer(browser, `${appOrigin}/`);
+    // Pages open blank, so the recorder is attached before the app makes its first request.
+    const sharer = await openPeer(browser, 'about:blank');
     recordTraffic(sharer.context, traffic, origins);
+    await sharer.page.goto(`${appOrigin}/`);
     const link = await shareFiles(sharer, [file]);
     const secret = new URL(link).hash.slice(1);
     expect(secret.length).toBeGreaterThanOrEqual(22);
