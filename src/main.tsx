@@ -13,7 +13,7 @@ import { startQuotaGuard } from './quota-guard';
 import { createRoomPersistence } from './room-persistence';
 import { createBrowserPieceStore } from './storage/piece-store';
 import { createRoomsStore } from './storage/rooms-store';
-import { describeFile } from './storage/hash-files';
+import { describeFile, describeFolder } from './storage/hash-files';
 import { createConnectionBudget } from './transport/connection-budget';
 import { createWebRtcPeer } from './transport/webrtc-peer';
 import { App } from './ui/App';
@@ -52,6 +52,7 @@ const connections = createConnectionBudget({ onExhausted: (message) => session.r
 const session = createSession({
   swarm,
   describeFile,
+  describeFolder,
   addLocalItem: (signed, files) => {
     pieces.addLocalItem(signed, files);
     persistence.keepShared(signed);

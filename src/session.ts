@@ -1,6 +1,8 @@
 // The app's session: which room this tab is in, what it is preparing to share, and the errors to
 // show. It drives the engine and the room connection it is given; main.tsx builds the real parts.
 import type { SignedManifest } from './core/manifest';
+import { isFolderItem, planShares, type FolderFile } from './core/share-plan';
+import { createZipBlob } from './core/zip/zip-blob';
 import { createSecret } from './core/room-keys';
 import { createDerivedStore, type ExternalStore } from './core/store';
 import type { Swarm } from './core/swarm/engine';
@@ -20,6 +22,8 @@ export interface SessionDeps {
   readonly swarm: Swarm;
   /** Hashes a dropped file into an item. */
   readonly describeFile: (file: File) => Promise<SignedManifest>;
+  /** Hashes a dropped folder into one item named `name`, its files under paths relative to it. */
+  readonly describeFolder: (name: string, files: readonly FolderFile<File>[]) => Promise<SignedManifest>;
   /** Lets the piece store serve the dropped file's bytes. */
   readonly addLocalItem: (signed: SignedManifest, files: readonly File[]) => void;
   /** One file of an item as a Blob, for saving. */
@@ -81,18 +85,26 @@ export function createSession(deps: SessionDeps): Session {
     },
     async shareFiles(files) {
       if (!leave) await session.joinRoom(createSecret());
+      // Each picked or dropped folder is one item; loose files are one item each.
+      const { shares, skipped } = planShares(files);
+      if (skipped.length > 0) {
+        const listed = skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`);
+        if (skipped.length > 5) listed.push(`and ${skipped.length - 5} more`);
+        session.reportError(`Left out, because a shared name cannot hold them: ${listed.join('; ')}.`);
+      }
       await Promise.all(
-        files.map(async (file) => {
-          preparing = [...preparing, file.name];
+        shares.map(async (share) => {
+          preparing = [...preparing, share.name];
           store.invalidate();
           try {
-            const signed = await deps.describeFile(file);
-            deps.addLocalItem(signed, [file]);
+            const isFile = share.kind === 'file';
+            const signed = isFile ? await deps.describeFile(share.file) : await deps.describeFolder(share.name, share.files);
+            deps.addLocalItem(signed, isFile ? [share.file] : share.files.map((f) => f.file));
             deps.swarm.shareItem(signed);
           } catch (error) {
-            session.reportError(`Could not share ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+            session.reportError(`Could not share ${share.name}: ${error instanceof Error ? error.message : String(error)}`);
           } finally {
-            preparing = preparing.filter((name, i) => name !== file.name || i !== preparing.indexOf(file.name));
+            preparing = preparing.filter((name, i) => name !== share.name || i !== preparing.indexOf(share.name));
             store.invalidate();
           }
         }),
@@ -101,13 +113,23 @@ export function createSession(deps: SessionDeps): Session {
     async save(itemId) {
       const signed = deps.swarm.manifestOf(itemId);
       if (!signed) return session.reportError('That item is not known here.');
+      const { name, files } = signed.manifest;
+      const fail = (error: unknown) => session.reportError(`Could not save ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      // A loose file saves as itself (its one file is stored under the item's name).
+      if (!isFolderItem(name, files)) return deps.fileBlob(signed, 0).then((blob) => deps.offerDownload(blob, name), fail);
+      // A folder saves as one ZIP whose entries keep its paths under its name. STORE and a Blob of the
+      // stored chunk Blobs: the data is read once for the CRC-32, a chunk at a time, and never copied.
+      const zipName = `${name}.zip`;
+      preparing = [...preparing, zipName];
+      store.invalidate();
       try {
-        for (let i = 0; i < signed.manifest.files.length; i++) {
-          const file = signed.manifest.files[i];
-          if (file) deps.offerDownload(await deps.fileBlob(signed, i), file.path.split('/').pop() ?? file.path);
-        }
+        const sources = await Promise.all(files.map(async (file, i) => ({ path: `${name}/${file.path}`, blob: await deps.fileBlob(signed, i) })));
+        deps.offerDownload(await createZipBlob(sources, { modified: new Date() }), zipName);
       } catch (error) {
-        session.reportError(`Could not save ${signed.manifest.name}: ${error instanceof Error ? error.message : String(error)}`);
+        fail(error);
+      } finally {
+        preparing = preparing.filter((entry, i) => entry !== zipName || i !== preparing.indexOf(zipName));
+        store.invalidate();
       }
     },
     setAutoDownload(on) {

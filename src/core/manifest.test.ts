@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toHex, utf8Encoder } from './bytes';
-import { chooseChunkBytes, chunkHash, chunkSpan, createManifest, parseManifest, type ManifestFile } from './manifest';
+import { chooseChunkBytes, chunkHash, chunkSpan, createManifest, parseManifest, pathProblem, type ManifestFile } from './manifest';
 import { maxManifestBytes } from './protocol/limits';
 
 const chunkBytes = 1000;
@@ -96,5 +96,35 @@ describe('parseManifest', () => {
 
   it('refuses to create an item with an invalid path', async () => {
     await expect(manifestFor([1], ['a/../b'])).rejects.toThrow(/cannot be shared/);
+  });
+});
+
+describe('pathProblem', () => {
+  it.each([
+    'notes.txt',
+    'photos/2024/a b.jpg',
+    'Ünïcödé ✓/日本/ファイル.txt',
+    ' leading and trailing spaces /x ',
+    '.hidden/.DS_Store',
+    'a..b/c...',
+    'emoji 🎉/x',
+  ])('lets a real folder path through: %j', async (path) => {
+    expect(pathProblem(path)).toBeNull();
+    const signed = await manifestFor([3], [path]);
+    expect((await parseManifest(signed.bytes, signed.itemId))?.manifest.files[0]?.path).toBe(path);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['a\\b', 'backslash'],
+    ['a\0b', 'NUL'],
+    ['/abs', "empty, '.' or '..'"],
+    ['a//b', "empty, '.' or '..'"],
+    ['a/', "empty, '.' or '..'"],
+    ['./a', "empty, '.' or '..'"],
+    ['a/../b', "empty, '.' or '..'"],
+    ['x'.repeat(4097), 'longer than 4096'],
+  ])('says why %j cannot be shared', (path, reason) => {
+    expect(pathProblem(path)).toContain(reason);
   });
 });

@@ -93,10 +93,20 @@ function canonicalBytes(name: string, chunkBytes: number, files: readonly Manife
   return utf8Encoder.encode(text);
 }
 
-function isValidPath(path: string): boolean {
-  if (path.length === 0 || path.length > maxPathChars || path.includes('\\') || path.includes('\0')) return false;
-  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+/**
+ * Why a file path cannot be in a manifest, or null if it can. Paths are relative, '/'-separated, and
+ * safe to recreate anywhere: no empty, '.' or '..' segment, no backslash (a separator on Windows), no NUL.
+ */
+export function pathProblem(path: string): string | null {
+  if (path.length === 0) return 'the name is empty';
+  if (path.length > maxPathChars) return `the path is longer than ${maxPathChars} characters`;
+  if (path.includes('\\')) return 'the name contains a backslash (\\)';
+  if (path.includes('\0')) return 'the name contains a NUL character';
+  if (!path.split('/').every((part) => part !== '' && part !== '.' && part !== '..')) return "the path has an empty, '.' or '..' part";
+  return null;
 }
+
+const isValidPath = (path: string): boolean => pathProblem(path) === null;
 
 function isValidFile(value: unknown): value is ManifestFile {
   if (typeof value !== 'object' || value === null) return false;

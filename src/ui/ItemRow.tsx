@@ -1,6 +1,8 @@
-// One shared item: name, size, progress, who has it, and its actions.
+// One shared item: name, size, the files of a folder, progress, who has it, and its actions.
+import { isFolderItem } from '../core/share-plan';
 import type { ItemView } from '../core/swarm/types';
 import { AvailabilityBar } from './AvailabilityBar';
+import { FileList } from './FileList';
 import { formatBytes } from './format';
 
 /** Props: the item and what its buttons do. */
@@ -22,6 +24,7 @@ const statusText: Record<ItemView['status'], string> = {
 /** A row of the item list, carrying the automation contract's selectors. */
 export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
   const canDownload = item.status === 'available' || item.status === 'paused' || item.status === 'error';
+  const folder = isFolderItem(item.name, item.files);
   return (
     <li
       className={`item item--${item.status}`}
@@ -34,8 +37,12 @@ export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
     >
       <div className="item__head">
         <span className="item__name">{item.name}</span>
-        <span className="item__size">{formatBytes(item.totalBytes)}</span>
+        <span className="item__size">
+          {folder && `${item.files.length} ${item.files.length === 1 ? 'file' : 'files'} · `}
+          {formatBytes(item.totalBytes)}
+        </span>
       </div>
+      {folder && <FileList files={item.files} />}
       <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} />
       {!item.local && item.status !== 'complete' && <AvailabilityBar coverage={item.swarmCoverage} />}
       <div className="item__foot">
@@ -59,7 +66,7 @@ export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
           )}
           {item.status === 'complete' && (
             <button type="button" className="button" data-testid="item-save" onClick={onSave}>
-              Save
+              {folder ? 'Save as ZIP' : 'Save'}
             </button>
           )}
         </span>
