@@ -59,6 +59,7 @@ export function createHub({ limits, log }: HubOptions): Hub {
     ws.on('pong', () => {
       session.alive = true;
     });
+    ws.on('ping', () => guarded(session, () => onPing(session)));
     ws.on('message', (data, isBinary) => guarded(session, () => onMessage(session, data, isBinary)));
     ws.on('close', (code, reason) => {
       drop(session);
@@ -82,6 +83,12 @@ export function createHub({ limits, log }: HubOptions): Hub {
     const frame = parseClientFrame(data, isBinary);
     if (isParseError(frame)) return offend(session, frame.error, frame.message);
     dispatch(session, frame);
+  }
+
+  /** ws answers pings itself, but each one still costs a token, so a ping flood is cut like any flood. */
+  function onPing(session: Session): void {
+    if (session.ws.readyState !== wsOpen) return;
+    if (!session.bucket.take()) offend(session, 'rate-limited', 'too many frames; slow down');
   }
 
   function dispatch(session: Session, frame: ClientFrame): void {
@@ -117,14 +124,14 @@ export function createHub({ limits, log }: HubOptions): Hub {
 
   function publish(sender: Session, topic: string, data: string): void {
     if (!sender.topics.has(topic)) return sendError(sender, 'not-subscribed', 'subscribe before publishing');
-    // Encoded once, then the same string goes to every recipient.
-    const text = encodeServerFrame({ type: 'message', topic, data });
+    // Encoded once into one Buffer that every recipient's socket queues by reference, not a copy each.
+    const frame = Buffer.from(encodeServerFrame({ type: 'message', topic, data }), 'utf8');
     for (const member of registry.members(topic)) {
-      if (member !== sender) deliver(member, text);
+      if (member !== sender) deliver(member, frame);
     }
   }
 
-  function deliver(target: Session, text: string): void {
+  function deliver(target: Session, frame: string | Buffer): void {
     if (target.ws.readyState !== wsOpen) return;
     if (target.ws.bufferedAmount > limits.slowConsumerBytes) {
       log({ event: 'slow-consumer', socket: target.id, bufferedBytes: target.ws.bufferedAmount });
@@ -132,7 +139,7 @@ export function createHub({ limits, log }: HubOptions): Hub {
       target.ws.terminate();
       return;
     }
-    target.ws.send(text);
+    target.ws.send(frame, { binary: false });
   }
 
   function offend(session: Session, code: ErrorCode, message: string): void {

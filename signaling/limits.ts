@@ -30,6 +30,15 @@ export const slowConsumerBytes = 1024 * 1024;
 /** Global socket cap per process: beyond it new sockets get 1013 (try again later) so clients back off. */
 export const maxConnections = 2000;
 
+/**
+ * Sockets per client address (IPv6: per /64): a person has one per open tab, a NAT'd office a few
+ * dozen; 32 keeps one host from taking the global cap alone. Beyond it the upgrade gets HTTP 429.
+ */
+export const maxConnectionsPerIp = 32;
+
+/** Wait for the peer's half of a close handshake before the TCP socket is destroyed: ws's 30 s default lets a cut abuser linger. */
+export const closeHandshakeTimeoutMs = 5_000;
+
 /** The tunable limits of one relay; tests override single fields with small values. */
 export interface RelayLimits {
   readonly maxFrameBytes: number;
@@ -41,6 +50,8 @@ export interface RelayLimits {
   readonly maxStrikesBeforeClose: number;
   readonly slowConsumerBytes: number;
   readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly closeHandshakeTimeoutMs: number;
 }
 
 /** The production limits, gathered so a relay can be built from `{ ...defaultRelayLimits, ...overrides }`. */
@@ -54,4 +65,6 @@ export const defaultRelayLimits: RelayLimits = {
   maxStrikesBeforeClose,
   slowConsumerBytes,
   maxConnections,
+  maxConnectionsPerIp,
+  closeHandshakeTimeoutMs,
 };

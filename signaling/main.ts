@@ -12,6 +12,9 @@ const defaultHost = '0.0.0.0';
 /** The built page: build/signaling/main.js -> ../../dist at the package root. */
 const staticDir = fileURLToPath(new URL('../../dist', import.meta.url));
 
+/** TRUST_PROXY values that turn on `X-Forwarded-For` for the per-IP cap; anything else leaves it off. */
+const trueValues = new Set(['1', 'true', 'yes']);
+
 /** Reads the environment into relay options; throws a readable error for a bad PORT. */
 function optionsFromEnv(env: NodeJS.ProcessEnv): RelayOptions {
   const port = env['PORT'] === undefined || env['PORT'] === '' ? defaultPort : Number(env['PORT']);
@@ -26,6 +29,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): RelayOptions {
     staticDir,
     allowedOrigins: allowedOrigins === undefined || allowedOrigins.length === 0 ? undefined : allowedOrigins,
     log: logToStderr,
+    trustProxy: trueValues.has((env['TRUST_PROXY'] ?? '').trim().toLowerCase()),
   };
 }
 

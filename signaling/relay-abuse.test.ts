@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxFrameBytes, maxStrikesBeforeClose } from './limits.js';
 import { createHarness, type StartedRelay } from './test-support/relay-harness.js';
-import { ofType, openStalledSubscriber, type TestClient } from './test-support/ws-client.js';
+import { maskedTextFrame, ofType, openRawSocket, openStalledSubscriber, type TestClient } from './test-support/ws-client.js';
 
 const harness = createHarness();
 const rawSockets: Socket[] = [];
@@ -105,6 +105,25 @@ describe('relay under bad input', () => {
     expect(flooder.pending(ofType('error', 'rate-limited')).length).toBeGreaterThan(0);
     await expectRelayHealthy(relay, x, y);
   });
+
+  it('a stream of ws-level pings costs tokens like frames and is cut with 1008', async () => {
+    const relay = await harness.start();
+    const [x, y] = await bystanders(relay);
+    const pinger = await relay.client();
+
+    // Batches stay under ws's own cap of 60 unanswered pings (which would terminate with 1006):
+    // what is left to stop is a steady ping rate above the bucket's refill.
+    let ended = false;
+    void pinger.closed.then(() => (ended = true));
+    for (let batch = 0; batch < 100 && !ended; batch += 1) {
+      for (let i = 0; i < 40; i += 1) pinger.ws.ping();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    expect((await pinger.closed).code).toBe(1008);
+    expect(pinger.pending(ofType('error', 'rate-limited')).length).toBeGreaterThan(0);
+    await expectRelayHealthy(relay, x, y);
+  });
 });
 
 describe('relay liveness and backpressure', () => {
@@ -116,6 +135,24 @@ describe('relay liveness and backpressure', () => {
     expect((await silent.closed).code).toBe(1006);
     await relay.waitForLog((entry) => entry['event'] === 'ping-timeout');
     expect(await healthy.subscribe('still-here')).toMatchObject({ type: 'subscribed' });
+  });
+
+  it('destroys a cut socket that never answers the close handshake once the close timeout passes', async () => {
+    const relay = await harness.start({ limits: { closeHandshakeTimeoutMs: 200 } });
+    const { host, port } = relay.relay.address;
+    const socket = await openRawSocket(host, port);
+    rawSockets.push(socket);
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.resume();
+
+    for (let i = 0; i < offences; i += 1) socket.write(maskedTextFrame('not json'));
+    await relay.waitForLog((entry) => entry['event'] === 'frame-rejected' && entry['strikes'] === maxStrikesBeforeClose);
+    const cutAt = performance.now();
+    await ended;
+
+    // ws's default would hold it for 30 s; the relay's limit ends it after ~200 ms.
+    expect(performance.now() - cutAt).toBeLessThan(2_000);
+    expect(await relay.waitForLog((entry) => entry['event'] === 'socket-closed')).toMatchObject({ code: 1006 });
   });
 
   it('cuts a subscriber that stops reading instead of buffering for it', async () => {

@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
+import { clientKey, createConnectionQuota } from './connection-quota.js';
 import { createHub } from './hub.js';
 import { defaultRelayLimits, type RelayLimits } from './limits.js';
 import { errorForLog, logToStderr, type Log } from './log.js';
@@ -17,6 +18,11 @@ export interface RelayOptions {
   readonly allowedOrigins?: readonly string[] | undefined;
   readonly log?: Log | undefined;
   readonly limits?: Partial<RelayLimits> | undefined;
+  /**
+   * Count connections per IP by the last `X-Forwarded-For` entry instead of the TCP peer. Off by
+   * default: without a proxy that appends the header, clients write it and would dodge the cap.
+   */
+  readonly trustProxy?: boolean | undefined;
 }
 
 /** Where a started relay listens; `url` is the http base, the socket is at `${url}/signal`. */
@@ -42,13 +48,25 @@ const defaultHost = '127.0.0.1';
 /** Close code "try again later" (RFC 6455): sent when the global socket cap is reached. */
 const closeTryAgainLater = 1013;
 
+/** `Retry-After` of a per-IP refusal: the cap frees as soon as one of that client's sockets closes. */
+const perIpRetryAfterSeconds = 10;
+
 /** Starts a relay; rejects if it cannot listen (e.g. the port is taken). */
 export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const limits: RelayLimits = { ...defaultRelayLimits, ...options.limits };
   const log = options.log ?? logToStderr;
   const host = options.host ?? defaultHost;
   const hub = createHub({ limits, log });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  const perIp = createConnectionQuota(limits.maxConnectionsPerIp);
+  const trustProxy = options.trustProxy ?? false;
+  // HACK: @types/ws 8.18 does not declare `closeTimeout` yet; ws 8.23 (node_modules/ws/lib/websocket-server.js) reads it.
+  const serverOptions: ServerOptions & { readonly closeTimeout: number } = {
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    closeTimeout: limits.closeHandshakeTimeoutMs,
+  };
+  const wss = new WebSocketServer(serverOptions);
   const server = createServer();
   const serveStatic = createStaticHandler(options.staticDir, log);
   let closing = false;
@@ -75,6 +93,15 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       log({ event: 'origin-rejected' });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
+    // Refused before the handshake (HTTP 429, not a 1008 close): no WebSocket, no session, no 101
+    // is spent on the very client the cap exists for. Browsers see a failed connect and back off.
+    const client = clientKey({ remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] }, trustProxy);
+    if (!perIp.tryAcquire(client)) {
+      log({ event: 'connection-refused', reason: 'max-connections-per-ip' });
+      return rejectUpgrade(socket, 429, 'Too Many Requests', `Retry-After: ${perIpRetryAfterSeconds}\r\n`);
+    }
+    // The TCP socket's end is the one event every path reaches: failed handshake, close, cut, 1013.
+    socket.once('close', () => perIp.release(client));
     wss.handleUpgrade(req, socket, head, accept);
   }
 
@@ -108,9 +135,9 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
 }
 
 /** Ends a refused upgrade with a bare HTTP status: the socket never became a WebSocket. */
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+function rejectUpgrade(socket: Duplex, status: number, text: string, extraHeaders = ''): void {
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n${extraHeaders}\r\n`);
 }
 
 function pathnameOf(url: string | undefined): string {

@@ -139,6 +139,18 @@ export function ofType(type: string, code?: string): (frame: Frame) => boolean {
  * outgoing buffer for it grows: the slow consumer the relay must cut.
  */
 export async function openStalledSubscriber(host: string, port: number, topic: string): Promise<Socket> {
+  const socket = await openRawSocket(host, port);
+  socket.write(maskedTextFrame(JSON.stringify({ type: 'subscribe', topic })));
+  await readUntil(socket, '"subscribed"');
+  socket.pause();
+  return socket;
+}
+
+/**
+ * A WebSocket spoken by hand over TCP: upgraded, then left to the test, which writes frames with
+ * `maskedTextFrame` and never answers anything — not even a close.
+ */
+export async function openRawSocket(host: string, port: number): Promise<Socket> {
   const socket = connect(port, host);
   socket.on('error', () => undefined /* the relay is expected to cut this socket */);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -148,9 +160,6 @@ export async function openStalledSubscriber(host: string, port: number, topic: s
       `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   await readUntil(socket, 'HTTP/1.1 101');
-  socket.write(maskedTextFrame(JSON.stringify({ type: 'subscribe', topic })));
-  await readUntil(socket, '"subscribed"');
-  socket.pause();
   return socket;
 }
 
@@ -170,7 +179,7 @@ function readUntil(socket: Socket, marker: string, timeoutMs = defaultWaitMs): P
 }
 
 /** A client text frame (clients must mask; an all-zero key leaves the payload as is). */
-function maskedTextFrame(text: string): Buffer {
+export function maskedTextFrame(text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
   if (payload.length > 125) throw new Error('test frame too long for the short header');
   return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
