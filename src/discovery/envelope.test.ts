@@ -11,7 +11,19 @@ async function sealed(h: EnvelopeHeader = header): Promise<Record<string, unknow
   return JSON.parse(await sealEnvelope(keys.signalingKey, keys.roomId, h, payload)) as Record<string, unknown>;
 }
 
+/** Sealed once with the room of the secret above: pins key derivation, additional data and encoding. */
+const vector =
+  '{"from":"alice","to":"bob","type":"signal","seq":7,"iv":"qlffyihAZG7WjDF0","ct":"qU4hevaEJuVphoiquihHNUQfZwjli6KMACyORAFuQYQJwmtjgouOyH9oH37n"}';
+
 describe('signaling envelopes', () => {
+  it('opens a fixed vector to its payload (the wire format has not drifted)', async () => {
+    expect(await openEnvelope(keys.signalingKey, keys.roomId, vector, 'bob')).toEqual({
+      from: 'alice', to: 'bob', type: 'signal', seq: 7, payload: { type: 'answer', sdp: 'v=0' },
+    });
+    expect(await openEnvelope(otherRoom.signalingKey, otherRoom.roomId, vector, 'bob')).toBeNull();
+    expect(await openEnvelope(keys.signalingKey, keys.roomId, vector.replace('"seq":7', '"seq":8'), 'bob')).toBeNull();
+  });
+
   it('opens what it sealed, for the addressee, and hides the payload from the relay', async () => {
     const text = await sealEnvelope(keys.signalingKey, keys.roomId, header, payload);
     expect(text).not.toContain('fingerprint');
