@@ -95,7 +95,12 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const downloads = createDownloads(ctx, { now, random });
   const serving = createServing(ctx, uploads, now);
   const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;
-  const stallTimer = setInterval(() => downloads.expireStalled(timeoutMs), options.stallCheckIntervalMs ?? stallCheckIntervalMs);
+  // Each tick withdraws stalled requests and reschedules: a chunk a peer refused or stalled on is
+  // avoided only for a while, and when that while ends no message may arrive to prompt a retry.
+  const stallTimer = setInterval(() => {
+    downloads.expireStalled(timeoutMs);
+    downloads.schedule();
+  }, options.stallCheckIntervalMs ?? stallCheckIntervalMs);
 
   const announce = (itemId: string): void => {
     for (const peer of peers.values()) {

@@ -154,3 +154,20 @@ describe('seeder economy', () => {
     expect(await readItem(a.store, signed)).toEqual(data);
   });
 });
+
+describe('retries', () => {
+  it('asks again for a chunk once its rejection back-off ends, even when nothing else happens', async () => {
+    const seeder = testPeer();
+    const leecher = testPeer({ stallCheckIntervalMs: 50 });
+    const data = randomBytes(3000, 51);
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', data, chunk);
+    let rejected = 0;
+    const realRead = seeder.store.readChunk;
+    // The seeder refuses chunk 2 once (as it would while sending it to a peer that then vanished).
+    seeder.store.readChunk = async (itemId, index) => (index === 2 && rejected++ === 0 ? null : realRead(itemId, index));
+    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 8000, 'retry after the back-off');
+    expect(rejected).toBe(2);
+    expect(await readItem(leecher.store, signed)).toEqual(data);
+  });
+});
