@@ -32,14 +32,14 @@ export interface SwarmdropResult {
 }
 
 /** Times the friend's page records (ms since its navigation started). */
-interface ItemTimes {
+export interface ItemTimes {
   seenMs?: number;
   completeMs?: number;
 }
-type TimesWindow = Window & { swarmdropBenchTimes?: ItemTimes };
+export type TimesWindow = Window & { swarmdropBenchTimes?: ItemTimes };
 
 /** Init script: records when the first item row appears and when it reaches data-state=complete. */
-function recordItemTimes(): void {
+export function recordItemTimes(): void {
   const times: ItemTimes = {};
   (window as TimesWindow).swarmdropBenchTimes = times;
   const observer = new MutationObserver(() => {
