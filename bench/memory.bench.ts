@@ -2,15 +2,13 @@
 // peak JS heap of the receiving page against the target (under 150 MB), and the browsers' RSS, by phase.
 // Written to bench/results/latest-memory.json. A benchmark, not a test: it prints whether the target is met
 // but fails only if the transfer fails or the saved file has wrong bytes.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { noisyOtherCores, type CpuUse } from './cpu';
+import { noiseWarning, writeResults } from './report';
 import { sampleEveryMs } from './memory-sampler';
 import { measureMemory, memoryFileBytes } from './memory';
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Target for the receiving page's JS heap (V8 heap in use) with a 1 GiB file, in bytes (issue 4). */
 const heapTargetBytes = 150e6;
@@ -66,12 +64,11 @@ test('memory: 1 GiB transfer and save, peak JS heap and RSS', async () => {
       `target: receiver JS heap < ${mb(heapTargetBytes).trim()} through transfer and save: ${met ? 'met' : 'NOT met'} (peak ${mb(receiverHeap).trim()})`,
       `whole memory bench ${totalSeconds.toFixed(0)} s (writing the source file ${run.writeSourceSeconds.toFixed(1)} s)` +
         (run.failedSamples > 0 ? `; ${run.failedSamples} samples failed` : ''),
-      ...(noisy ? [`warning: other processes used over ${noisyOtherCores} cores meanwhile; these figures are disturbed, re-run on a quiet machine`] : []),
+      ...noiseWarning(noisy),
       '',
     ].join('\n'),
   );
 
-  mkdirSync(resultsDir, { recursive: true });
   const { samples, ...figures } = run;
   const results = {
     date: new Date(startedMs).toISOString(),
@@ -91,5 +88,5 @@ test('memory: 1 GiB transfer and save, peak JS heap and RSS', async () => {
     sampleColumns: Object.keys(samples[0] ?? {}),
     samples: samples.map((s) => Object.values(s)),
   };
-  writeFileSync(`${resultsDir}latest-memory.json`, `${JSON.stringify(results)}\n`);
+  writeResults('latest-memory.json', JSON.stringify(results));
 });

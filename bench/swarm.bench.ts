@@ -2,14 +2,12 @@
 // finish and its ratio to one downloader's time, against the target (4 within 1.5× of 1; client-server: 4×).
 // Written to bench/results/latest-swarm.json. A benchmark, not a test: it prints whether the target is met
 // but fails only if a transfer fails or a saved copy has wrong bytes.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { noisyOtherCores } from './cpu';
+import { noiseWarning, writeResults } from './report';
 import { measureSwarm, swarmTargetRatio, type SwarmRound } from './swarm';
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 const seconds = (s: number): string => `${s.toFixed(1)} s`;
@@ -47,12 +45,11 @@ test('swarm: capped sharer, 1 / 2 / 4 downloaders', async ({ browser }) => {
         ].join(''),
       ),
       `starts spread over ${rows.map((r) => r.startSpreadMs.toFixed(0)).join(', ')} ms; whole swarm bench ${seconds(totalSeconds)}; other processes' CPU up to ${otherCores.toFixed(2)} cores`,
-      ...(noisy ? [`warning: other processes used over ${noisyOtherCores} cores meanwhile; these figures are disturbed, re-run on a quiet machine`] : []),
+      ...noiseWarning(noisy),
       '',
     ].join('\n'),
   );
 
-  mkdirSync(resultsDir, { recursive: true });
   const results = {
     date: new Date(startedMs).toISOString(),
     chromium: browser.version(),
@@ -66,5 +63,5 @@ test('swarm: capped sharer, 1 / 2 / 4 downloaders', async ({ browser }) => {
     noisy,
     totalSeconds,
   };
-  writeFileSync(`${resultsDir}latest-swarm.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeResults('latest-swarm.json', JSON.stringify(results, null, 2));
 });

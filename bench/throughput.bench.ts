@@ -1,15 +1,13 @@
 // `npm run bench`: Chromium's raw data-channel throughput on this machine, then Swarmdrop's for a 256 MiB
 // file, printed side by side with their ratio and written to bench/results/latest.json. A benchmark, not a
 // test: it asserts no timings and fails only if a transfer fails or delivers wrong bytes.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { noisyOtherCores, type CpuUse } from './cpu';
+import { noiseWarning, writeResults } from './report';
 import { measureRawChannel, rawMessageBytes, rawRuns, rawTransferBytes } from './raw-channel';
 import { measureSwarmdrop, swarmdropFileBytes } from './swarmdrop';
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Characters of the label column: wide enough for the longest label. */
 const labelWidth = 48;
@@ -46,12 +44,11 @@ test('throughput: raw RTCDataChannel vs Swarmdrop', async ({ browser }) => {
       row('  sharer: drop to item complete (hash)', `${swarmdrop.sharerHashSeconds.toFixed(2).padStart(6)} s`),
       row('  whole bench (excl. build, launch)', `${totalSeconds.toFixed(1).padStart(6)} s`),
       row('  other processes\' CPU (raw, Swarmdrop)', `${raw.cpu.otherCores.toFixed(2).padStart(6)}, ${swarmdrop.cpu.otherCores.toFixed(2)} cores`),
-      ...(noisy ? [`warning: other processes used over ${noisyOtherCores} cores meanwhile; these figures are disturbed, re-run on a quiet machine`] : []),
+      ...noiseWarning(noisy),
       '',
     ].join('\n'),
   );
 
-  mkdirSync(resultsDir, { recursive: true });
   const results = {
     date: new Date(startedMs).toISOString(),
     chromium: browser.version(),
@@ -63,5 +60,5 @@ test('throughput: raw RTCDataChannel vs Swarmdrop', async ({ browser }) => {
     noisy,
     totalSeconds,
   };
-  writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeResults('latest.json', JSON.stringify(results, null, 2));
 });
