@@ -57,6 +57,12 @@ export interface Session extends ExternalStore<SessionSnapshot> {
   dismissError(id: number): void;
 }
 
+/** The list without the first occurrence of `entry` (two files may be preparing under one name). */
+function withoutFirst(list: readonly string[], entry: string): string[] {
+  const index = list.indexOf(entry);
+  return index < 0 ? [...list] : [...list.slice(0, index), ...list.slice(index + 1)];
+}
+
 /** Creates the session. */
 export function createSession(deps: SessionDeps): Session {
   let roomLink: string | null = null;
@@ -104,7 +110,7 @@ export function createSession(deps: SessionDeps): Session {
           } catch (error) {
             session.reportError(`Could not share ${share.name}: ${error instanceof Error ? error.message : String(error)}`);
           } finally {
-            preparing = preparing.filter((name, i) => name !== share.name || i !== preparing.indexOf(share.name));
+            preparing = withoutFirst(preparing, share.name);
             store.invalidate();
           }
         }),
@@ -128,7 +134,7 @@ export function createSession(deps: SessionDeps): Session {
       } catch (error) {
         fail(error);
       } finally {
-        preparing = preparing.filter((entry, i) => entry !== zipName || i !== preparing.indexOf(zipName));
+        preparing = withoutFirst(preparing, zipName);
         store.invalidate();
       }
     },

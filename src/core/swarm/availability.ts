@@ -39,7 +39,7 @@ export function forgetPeer(items: ReadonlyMap<string, ItemRecord>, peer: PeerRec
   peer.bitfields.clear();
 }
 
-/** Counts the peers already connected that hold chunks of a newly learned item (their bitfields arrive later). */
+/** A newly known item's availability: zero for every chunk until peers' bitfields arrive. */
 export function emptyAvailability(chunkCount: number): Uint16Array {
   return new Uint16Array(chunkCount);
 }
