@@ -9,7 +9,14 @@ const distDir = process.env.SWARMDROP_DIST ?? fileURLToPath(new URL('../dist', i
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(`${distDir}/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
   const relayLog: string[] = [];
-  const relay = await createRelay({ port: 0, host: '127.0.0.1', staticDir: distDir, log: (entry) => relayLog.push(JSON.stringify(entry)) });
+  // As `npm start` does: the built-in STUN responder on the HTTP port's number, told to every page.
+  const relay = await createRelay({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: distDir,
+    stunPort: 'same-as-port',
+    log: (entry) => relayLog.push(JSON.stringify(entry)),
+  });
   process.env.SWARMDROP_URL = `http://localhost:${relay.address.port}/`;
   return async () => {
     await relay.close();

@@ -22,6 +22,9 @@ test('a friend downloads every shared file byte-exact through a room link', asyn
   console.log(`friend saw the shared files ${Date.now() - openedAt} ms after opening the link`);
   await expect(friend.page.locator('[data-testid=peer-count]')).toHaveText('1');
   await expect(sharer.page.locator('[data-testid=peer-count]')).toHaveText('1');
+  // Two tabs of one machine connect straight to each other, and each row says so.
+  await expect(friend.page.locator('[data-testid=peer]')).toHaveAttribute('data-route', 'direct');
+  await expect(sharer.page.locator('[data-testid=peer]')).toHaveAttribute('data-route', 'direct');
   for (const file of files) {
     const row = item(friend.page, file.name);
     await expect(row).toHaveAttribute('data-state', 'complete', { timeout: 60_000 });

@@ -1,5 +1,6 @@
 // The relay's pub/sub core: per-socket state, frame dispatch, strikes, liveness and fan-out.
 import type { RawData, WebSocket } from 'ws';
+import type { IceOffer } from './ice-servers.js';
 import type { RelayLimits } from './limits.js';
 import { errorForLog, topicForLog, type Log } from './log.js';
 import { encodeServerFrame, isParseError, parseClientFrame, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.js';
@@ -10,11 +11,19 @@ import { createTopicRegistry } from './topics.js';
 export interface HubOptions {
   readonly limits: RelayLimits;
   readonly log: Log;
+  /** Clock for ICE credential refresh; injected so tests need not wait. */
+  readonly now?: () => number;
+}
+
+/** What a socket is told besides the pub/sub traffic. */
+export interface AttachOptions {
+  /** Its ICE servers (minted anew at each call); absent when the relay hands out none. */
+  readonly ice?: () => IceOffer;
 }
 
 /** Owns every accepted socket; the relay hands sockets in and drives the heartbeat. */
 export interface Hub {
-  attach(ws: WebSocket): void;
+  attach(ws: WebSocket, options?: AttachOptions): void;
   /** One heartbeat: terminate sockets that missed the previous ping, ping the rest. */
   sweep(): void;
   readonly connectionCount: number;
@@ -28,6 +37,9 @@ interface Session {
   readonly bucket: TokenBucket;
   strikes: number;
   alive: boolean;
+  readonly ice: (() => IceOffer) | undefined;
+  /** When to send fresh ICE servers (their TURN credentials run out); Infinity when never. */
+  iceRefreshAtMs: number;
 }
 
 /** ws `readyState` of an open socket (the named constant lives on the class, not the type). */
@@ -40,12 +52,12 @@ const closePolicyViolation = 1008;
 const maxLoggedReasonChars = 64;
 
 /** Builds the hub; all state lives in this closure, nothing at module level. */
-export function createHub({ limits, log }: HubOptions): Hub {
+export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
   const sessions = new Set<Session>();
   const registry = createTopicRegistry<Session>(limits.maxSocketsPerTopic);
   let nextId = 1;
 
-  function attach(ws: WebSocket): void {
+  function attach(ws: WebSocket, options: AttachOptions = {}): void {
     const session: Session = {
       id: nextId++,
       ws,
@@ -53,6 +65,8 @@ export function createHub({ limits, log }: HubOptions): Hub {
       bucket: createTokenBucket({ capacity: limits.messageBurst, refillPerSecond: limits.messageRefillPerSecond }),
       strikes: 0,
       alive: true,
+      ice: options.ice,
+      iceRefreshAtMs: Infinity,
     };
     sessions.add(session);
     ws.on('error', (error) => log({ event: 'socket-error', socket: session.id, ...errorForLog(error) }));
@@ -66,6 +80,19 @@ export function createHub({ limits, log }: HubOptions): Hub {
       log({ event: 'socket-closed', socket: session.id, code, reason: reason.toString('utf8').slice(0, maxLoggedReasonChars) });
     });
     log({ event: 'socket-opened', socket: session.id, connections: sessions.size });
+    sendIceServers(session);
+  }
+
+  /**
+   * Tells the page its ICE servers. Credentials that expire are replaced while a quarter of their
+   * life and one heartbeat remain, so a long session never holds a dead TURN credential.
+   */
+  function sendIceServers(session: Session): void {
+    if (session.ice === undefined) return;
+    const offer = session.ice();
+    session.iceRefreshAtMs =
+      offer.validForMs === null ? Infinity : now() + Math.max(0, offer.validForMs * 0.75 - limits.pingIntervalMs);
+    send(session, { type: 'ice-servers', iceServers: offer.iceServers, validForMs: offer.validForMs });
   }
 
   function guarded(session: Session, handler: () => void): void {
@@ -177,6 +204,7 @@ export function createHub({ limits, log }: HubOptions): Hub {
     }
     session.alive = false;
     if (session.ws.readyState === wsOpen) session.ws.ping();
+    if (now() >= session.iceRefreshAtMs) sendIceServers(session);
   }
 
   return {

@@ -1,41 +1,39 @@
-// Entry point: `node build/signaling/main.js` serves dist/ and the relay on one port.
+// Entry point: `node build/signaling/main.js` serves dist/, the relay and STUN from one process.
 import { fileURLToPath } from 'node:url';
+import { ConfigError, parseConfig, type ServerConfig } from './config.js';
 import { errorForLog, logToStderr } from './log.js';
-import { createRelay, type RelayOptions } from './relay.js';
-
-/** Port when PORT is unset: the conventional unprivileged HTTP port. */
-const defaultPort = 8080;
-
-/** Bind address when HOST is unset: all interfaces, since this entry is what gets deployed. */
-const defaultHost = '0.0.0.0';
+import { createRelay, type Relay } from './relay.js';
+import { startupLines } from './startup-lines.js';
 
 /** The built page: build/signaling/main.js -> ../../dist at the package root. */
 const staticDir = fileURLToPath(new URL('../../dist', import.meta.url));
 
-/** TRUST_PROXY values that turn on `X-Forwarded-For` for the per-IP cap; anything else leaves it off. */
-const trueValues = new Set(['1', 'true', 'yes']);
-
-/** Reads the environment into relay options; throws a readable error for a bad PORT. */
-function optionsFromEnv(env: NodeJS.ProcessEnv): RelayOptions {
-  const port = env['PORT'] === undefined || env['PORT'] === '' ? defaultPort : Number(env['PORT']);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('PORT must be an integer 0-65535');
-  const allowedOrigins = env['ALLOWED_ORIGINS']
-    ?.split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-  return {
-    port,
-    host: env['HOST'] || defaultHost,
+async function start(config: ServerConfig): Promise<Relay> {
+  return createRelay({
+    port: config.port,
+    host: config.host,
     staticDir,
-    allowedOrigins: allowedOrigins === undefined || allowedOrigins.length === 0 ? undefined : allowedOrigins,
+    allowedOrigins: config.allowedOrigins,
     log: logToStderr,
-    trustProxy: trueValues.has((env['TRUST_PROXY'] ?? '').trim().toLowerCase()),
-  };
+    trustProxy: config.trustProxy,
+    tls: config.tls,
+    stunPort: config.stunPort,
+    ice: config.ice,
+  });
 }
 
 async function main(): Promise<void> {
-  const relay = await createRelay(optionsFromEnv(process.env));
-  process.stdout.write(`Swarmdrop is running at http://localhost:${relay.address.port}\n`);
+  let config: ServerConfig;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Swarmdrop cannot start: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const relay = await start(config);
+  for (const line of startupLines(relay.address, config.host, config.tls !== null)) process.stdout.write(`${line}\n`);
   const shutdown = (signal: NodeJS.Signals): void => {
     logToStderr({ event: 'shutdown', signal });
     relay.close().then(
@@ -52,5 +50,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   logToStderr({ event: 'startup-failed', ...errorForLog(error) });
+  process.stderr.write(`Swarmdrop cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });

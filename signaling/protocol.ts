@@ -1,4 +1,5 @@
 // The relay's wire protocol: JSON text frames, parsed at the boundary before anything trusts them.
+import type { IceServer } from './ice-servers.js';
 import { maxFrameBytes, maxTopicChars } from './limits.js';
 
 /** A frame a client may send; anything else is rejected by `parseClientFrame`. */
@@ -31,6 +32,8 @@ export type ServerFrame =
   | { readonly type: 'left'; readonly topic: string }
   | { readonly type: 'message'; readonly topic: string; readonly data: string }
   | { readonly type: 'pong' }
+  /** Sent first on every socket, and again before TURN credentials expire (null: they never do). */
+  | { readonly type: 'ice-servers'; readonly iceServers: readonly IceServer[]; readonly validForMs: number | null }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly message: string };
 
 /** Size bounds the parser enforces; defaults follow limits.ts. */

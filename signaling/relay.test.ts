@@ -93,6 +93,8 @@ describe('relay pub/sub', () => {
   it('answers app-level ping with pong', async () => {
     const relay = await harness.start();
     const a = await relay.client();
+    // Every socket is first told its ICE servers; then a ping is answered.
+    expect(await a.next()).toMatchObject({ type: 'ice-servers' });
     a.send({ type: 'ping' });
     expect(await a.next()).toEqual({ type: 'pong' });
   });

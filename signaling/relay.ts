@@ -1,14 +1,18 @@
-// The relay server: one node:http server serving the page, with WebSocket pub/sub on /signal.
+// The relay server: one node:http (or node:https) server serving the page, with WebSocket pub/sub on
+// /signal, and (optionally) a STUN responder on UDP.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import { clientKey, createConnectionQuota } from './connection-quota.js';
 import { createHub } from './hub.js';
+import { createIceProvider, noIceSettings, type IceSettings } from './ice-servers.js';
 import { defaultRelayLimits, type RelayLimits } from './limits.js';
 import { errorForLog, logToStderr, type Log } from './log.js';
 import { isOriginAllowed } from './origin.js';
 import { createStaticHandler, sendText } from './static-files.js';
+import { createStunServer, type StunServer } from './stun-server.js';
 
 /** How to build a relay; every field is optional so tests can write `createRelay({ port: 0 })`. */
 export interface RelayOptions {
@@ -23,13 +27,23 @@ export interface RelayOptions {
    * default: without a proxy that appends the header, clients write it and would dodge the cap.
    */
   readonly trustProxy?: boolean | undefined;
+  /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | null | undefined;
+  /** UDP port of the built-in STUN responder (`'same-as-port'`: the HTTP port's number); absent or null: none. */
+  readonly stunPort?: number | 'same-as-port' | null | undefined;
+  /** TURN and static ICE servers handed to pages (the built-in STUN entry is added from `stunPort`). */
+  readonly ice?: Omit<IceSettings, 'stunPort'> | undefined;
+  /** Clock for credential expiry and refresh (tests inject one). */
+  readonly now?: (() => number) | undefined;
 }
 
-/** Where a started relay listens; `url` is the http base, the socket is at `${url}/signal`. */
+/** Where a started relay listens; `url` is the http(s) base, the socket is at `${url}/signal`. */
 export interface RelayAddress {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** The STUN responder's UDP port, or null when it is off. */
+  readonly stunPort: number | null;
 }
 
 /** A running relay. */
@@ -56,7 +70,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const limits: RelayLimits = { ...defaultRelayLimits, ...options.limits };
   const log = options.log ?? logToStderr;
   const host = options.host ?? defaultHost;
-  const hub = createHub({ limits, log });
+  const now = options.now ?? Date.now;
+  const hub = createHub({ limits, log, now });
   const perIp = createConnectionQuota(limits.maxConnectionsPerIp);
   const trustProxy = options.trustProxy ?? false;
   // HACK: @types/ws 8.18 does not declare `closeTimeout` yet; ws 8.23 (node_modules/ws/lib/websocket-server.js) reads it.
@@ -67,7 +82,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     closeTimeout: limits.closeHandshakeTimeoutMs,
   };
   const wss = new WebSocketServer(serverOptions);
-  const server = createServer();
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }) : createServer();
   const serveStatic = createStaticHandler(options.staticDir, log);
   let closing = false;
 
@@ -102,25 +117,46 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     }
     // The TCP socket's end is the one event every path reaches: failed handshake, close, cut, 1013.
     socket.once('close', () => perIp.release(client));
-    wss.handleUpgrade(req, socket, head, accept);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
   }
 
-  function accept(ws: WebSocket): void {
+  function accept(ws: WebSocket, req: IncomingMessage): void {
     if (hub.connectionCount >= limits.maxConnections) {
       ws.on('error', (error) => log({ event: 'socket-error', ...errorForLog(error) }));
       log({ event: 'connection-refused', reason: 'max-connections' });
       ws.close(closeTryAgainLater, 'server busy');
       return;
     }
-    hub.attach(ws);
+    hub.attach(ws, { ice: () => iceFor(req.headers.host) });
   }
 
+  // Assigned once the HTTP port (and so the STUN port) is known, before any socket is accepted.
+  let iceFor = createIceProvider(noIceSettings, now);
   await listen(server, options.port ?? 0, host);
   server.on('error', (error) => log({ event: 'server-error', ...errorForLog(error) }));
+  let stun: StunServer | null = null;
+  if (options.stunPort !== undefined && options.stunPort !== null) {
+    const stunPort = options.stunPort === 'same-as-port' ? (server.address() as AddressInfo).port : options.stunPort;
+    try {
+      stun = await createStunServer({ port: stunPort, host, log });
+    } catch (error) {
+      await shutdown(server, wss);
+      throw error;
+    }
+  }
+  iceFor = createIceProvider({ ...noIceSettings, ...options.ice, stunPort: stun?.address.port ?? null }, now);
   const heartbeat = setInterval(() => hub.sweep(), limits.pingIntervalMs);
   heartbeat.unref();
-  const address = addressOf(server, host);
-  log({ event: 'relay-listening', host: address.host, port: address.port });
+  const address = addressOf(server, host, options.tls ? 'https' : 'http', stun?.address.port ?? null);
+  log({
+    event: 'relay-listening',
+    host: address.host,
+    port: address.port,
+    tls: options.tls ? true : false,
+    stunPort: address.stunPort,
+    turnUrls: options.ice?.turn?.urls.length ?? 0,
+    staticIceServers: options.ice?.staticServers.length ?? 0,
+  });
 
   let closed: Promise<void> | undefined;
   return {
@@ -128,7 +164,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     close() {
       closing = true;
       clearInterval(heartbeat);
-      closed ??= shutdown(server, wss);
+      closed ??= Promise.all([shutdown(server, wss), stun?.close()]).then(() => undefined);
       return closed;
     },
   };
@@ -154,10 +190,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function addressOf(server: Server, host: string): RelayAddress {
+function addressOf(server: Server, host: string, scheme: 'http' | 'https', stunPort: number | null): RelayAddress {
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { host, port, url: `http://${urlHost}:${port}` };
+  return { host, port, url: `${scheme}://${urlHost}:${port}`, stunPort };
 }
 
 async function shutdown(server: Server, wss: WebSocketServer): Promise<void> {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createRelay, type Relay } from '../../signaling/relay';
 import { waitFor } from '../test-support/swarm-fixtures';
+import { parseIceServers } from './ice-servers';
 import { createRelayClient, type RelayClient } from './relay-client';
 
 const opened: RelayClient[] = [];
@@ -36,6 +37,42 @@ function client(port: number) {
 }
 
 describe('relay client', () => {
+  it('takes the ICE servers the relay tells it, and refuses a malformed list', async () => {
+    const relay = await createRelay({
+      port: 0,
+      host: '127.0.0.1',
+      log: () => undefined,
+      stunPort: 'same-as-port',
+      ice: { turn: { urls: ['turn:turn.example.org:3478'], secret: 'k', ttlS: 600 }, staticServers: [] },
+    });
+    relays.push(relay);
+    const servers: RTCIceServer[][] = [];
+    const notices: string[] = [];
+    opened.push(
+      createRelayClient({
+        url: `ws://127.0.0.1:${relay.address.port}/signal`,
+        createSocket: (url) => new NodeWebSocket(url) as unknown as WebSocket,
+        onMessage: () => undefined,
+        onSubscribed: () => undefined,
+        onIceServers: (list) => servers.push(list),
+        onNotice: (notice) => notices.push(notice),
+      }),
+    );
+    await waitFor(() => servers.length === 1, 5000, 'ICE servers');
+    expect(servers[0]?.[0]).toEqual({ urls: [`stun:127.0.0.1:${relay.address.port}`] });
+    expect(servers[0]?.[1]).toMatchObject({ urls: ['turn:turn.example.org:3478'], username: expect.stringMatching(/^\d+:[0-9a-f]+$/) });
+    expect(notices).toEqual([]);
+  });
+
+  it.each([
+    ['not a list', { urls: 'stun:x' }],
+    ['a bad scheme', [{ urls: 'http://x' }]],
+    ['a non-string credential', [{ urls: 'turn:x', username: 'u', credential: 5 }]],
+    ['no urls', [{}]],
+  ])('parses ICE servers at the boundary: refuses %s', (_label, value) => {
+    expect(parseIceServers(value)).toBeNull();
+  });
+
   it('subscribes, publishes to the others in the topic, and leaves', async () => {
     const relay = await startRelay();
     const a = client(relay.address.port);

@@ -1,5 +1,6 @@
 // The browser's client of the relay (signaling/): topic pub/sub over one WebSocket,
 // reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect.
+import { parseIceServers } from './ice-servers';
 
 /** First reconnect delay cap: quick enough that a relay restart is barely noticed. */
 export const baseBackoffMs = 500;
@@ -19,6 +20,8 @@ export interface RelayHandlers {
   onStatus?(status: RelayStatus, detail?: string): void;
   /** Something worth logging that does not change the status (an error frame from the relay). */
   onNotice?(message: string): void;
+  /** The relay's ICE servers for this page (sent on connect, and again before TURN credentials expire). */
+  onIceServers?(servers: RTCIceServer[]): void;
 }
 
 /** The relay as the room connector uses it. */
@@ -74,6 +77,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     } else if (frame.type === 'subscribed' && typeof frame.topic === 'string') {
       attempt = 0;
       if (topics.has(frame.topic)) options.onSubscribed(frame.topic);
+    } else if (frame.type === 'ice-servers') {
+      const servers = parseIceServers(frame.iceServers);
+      if (servers) options.onIceServers?.(servers);
+      else options.onNotice?.('relay sent malformed ICE servers');
     } else if (frame.type === 'error') {
       options.onNotice?.(`relay error: ${String(frame.code)}`);
     }

@@ -1,4 +1,5 @@
 // The tab's RTCPeerConnection budget, and the transport refusing to create one once it is spent.
+import { createIceConfig } from './ice-config';
 import { describe, expect, it } from 'vitest';
 import { connectionBudgetPerTab, createConnectionBudget } from './connection-budget';
 import { createWebRtcPeer } from './webrtc-peer';
@@ -26,7 +27,7 @@ describe('connection budget', () => {
     const never = () => {
       throw new Error('must not be called');
     };
-    const peer = createWebRtcPeer({ remotePeerId: 'b', initiator: true, iceServers: [], budget, onSignal: never, onLink: never, onClose: never });
+    const peer = createWebRtcPeer({ remotePeerId: 'b', initiator: true, ice: createIceConfig(), budget, onSignal: never, onLink: never, onClose: never });
     expect(peer).toBeNull();
     expect(budget.count).toBe(0);
   });

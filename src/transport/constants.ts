@@ -9,8 +9,5 @@ export const highWatermarkBytes = 256 * 1024;
 /** Give up on a connection attempt after this long; discovery may try again. */
 export const connectTimeoutMs = 20_000;
 
-/**
- * Close a link whose ICE state stays 'disconnected' this long: the peer vanished (tab killed, network
- * gone). Browsers wait ~30 s before 'failed'; until a link closes, its open requests stay claimed.
- */
-export const disconnectedCloseMs = 10_000;
+/** Re-read the selected candidate pair this often: ICE may move a link to another path at any time. */
+export const routeCheckIntervalMs = 5_000;

@@ -1,25 +1,34 @@
 // The only module that imports simple-peer: one WebRTC connection, exposed as a PeerLink
-// with FIFO sends and backpressure on the data channel's bufferedAmount.
+// with FIFO sends and backpressure on the data channel's bufferedAmount. A connection whose path
+// breaks restarts ICE (ice-recovery.ts) and reports its route (route.ts).
 import SimplePeer from 'simple-peer';
 import type { Logger, PeerLink, PeerLinkHandlers } from '../core/ports';
 import type { ConnectionBudget } from './connection-budget';
+import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes, routeCheckIntervalMs } from './constants';
 import { checkRemoteFingerprint, type FingerprintCheck } from './fingerprint';
-import { connectTimeoutMs, disconnectedCloseMs, highWatermarkBytes, lowWatermarkBytes } from './constants';
+import type { IceConfig } from './ice-config';
+import { createIceRecovery, type IceRestartAction, type IceState } from './ice-recovery';
+import { routeFromStats, type Route } from './route';
+import { linkError, type LinkErrorCode } from './link-error';
 
 /** What a WebRTC peer reports while it connects. */
 export interface WebRtcPeerOptions {
   readonly remotePeerId: string;
   readonly initiator: boolean;
-  readonly iceServers: readonly RTCIceServer[];
+  readonly ice: IceConfig;
   /** The tab's count of RTCPeerConnections: each attempt takes one, and none is made once it is spent. */
   readonly budget: ConnectionBudget;
-  /** An offer, answer or ICE candidate to deliver to the remote peer (through sealed signaling). */
+  /** An offer, answer, ICE candidate or restart request to deliver to the remote peer (through sealed signaling). */
   onSignal(data: object): void;
   /** The data channel is open. */
   onLink(link: PeerLink): void;
+  /** The route of the selected candidate pair, when first known and whenever it changes. */
+  onRoute?(route: Route): void;
+  /** The path broke and ICE is being restarted (true), or it is back (false). */
+  onRecovering?(recovering: boolean): void;
   /** Structured log (no secrets). */
   readonly log?: Logger;
-  /** The attempt or the connection ended (error, timeout, or either side closing). */
+  /** The attempt or the connection ended (error with a `code`, timeout, or either side closing). */
   onClose(error?: Error): void;
 }
 
@@ -31,10 +40,27 @@ export interface WebRtcPeer {
 }
 
 // HACK: simple-peer has no public accessor for its RTCDataChannel, which backpressure needs
-// (bufferedAmount + bufferedamountlow). https://github.com/feross/simple-peer/issues/561
-type WithChannel = { _channel: RTCDataChannel | null; _pc: RTCPeerConnection | null };
+// (bufferedAmount + bufferedamountlow), nor for its RTCPeerConnection (stats, ICE restart), and it
+// destroys the peer on ICE 'failed', which must instead start a restart. https://github.com/feross/simple-peer/issues/561
+type Internals = {
+  _channel: RTCDataChannel | null;
+  _pc: RTCPeerConnection | null;
+  _onIceStateChange(): void;
+  _onConnectionStateChange(): void;
+  negotiate(): void;
+};
 
-/** Offers, answers and ICE candidates are all we exchange (no renegotiation). */
+/** Our own signal: the answering side asks the initiator to restart ICE (only the offerer can). */
+interface RestartRequest {
+  readonly type: 'restart-ice';
+  readonly relayOnly: boolean;
+}
+
+function isRestartRequest(data: Record<string, unknown>): data is Record<string, unknown> & RestartRequest {
+  return data.type === 'restart-ice' && typeof data.relayOnly === 'boolean';
+}
+
+/** Offers, answers, ICE candidates (no media renegotiation): what simple-peer is fed. */
 function isSignal(data: unknown): data is SimplePeer.SignalData {
   if (typeof data !== 'object' || data === null) return false;
   const signal = data as Record<string, unknown>;
@@ -48,15 +74,21 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   const peer = new SimplePeer({
     initiator: options.initiator,
     trickle: true,
-    config: { iceServers: [...options.iceServers] },
+    config: { iceServers: [...options.ice.current()] },
   });
+  const internals = peer as unknown as Internals;
+  const pc = internals._pc;
   let handlers: PeerLinkHandlers | null = null;
   const early: Uint8Array[] = [];
   let ended = false;
   let queueTail: Promise<void> = Promise.resolve();
-  const timeout = setTimeout(() => peer.destroy(new Error('connection timed out')), connectTimeoutMs);
+  let route: Route | null = null;
+  const fail = (code: LinkErrorCode, message: string): void => {
+    peer.destroy(linkError(code, message));
+  };
+  const timeout = setTimeout(() => fail('ERR_CONNECT_TIMEOUT', 'connection timed out'), connectTimeoutMs);
 
-  const channel = (): RTCDataChannel | null => (peer as unknown as WithChannel)._channel;
+  const channel = (): RTCDataChannel | null => internals._channel;
   const drained = (dc: RTCDataChannel): Promise<void> =>
     new Promise((resolve) => {
       const done = (): void => {
@@ -95,6 +127,58 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     },
   };
 
+  /** Reads the selected pair's route and reports it when it changed. */
+  const checkRoute = (): void => {
+    if (ended || !pc) return;
+    pc.getStats().then(
+      (stats) => {
+        const next = routeFromStats(stats);
+        if (next === null || next === route || ended) return;
+        route = next;
+        options.log?.('link-route', { peerId: options.remotePeerId, route });
+        options.onRoute?.(next);
+      },
+      (error: unknown) => options.log?.('stats-failed', { peerId: options.remotePeerId, error: String(error) }),
+    );
+  };
+  const routeTimer = setInterval(checkRoute, routeCheckIntervalMs);
+
+  const restart = ({ attempt, relayOnly }: IceRestartAction): void => {
+    if (ended || !pc) return;
+    options.log?.('ice-restart', { peerId: options.remotePeerId, attempt, relayOnly, initiator: options.initiator });
+    if (relayOnly) pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });
+    if (!options.initiator) return options.onSignal({ type: 'restart-ice', relayOnly } satisfies RestartRequest);
+    pc.restartIce();
+    internals.negotiate();
+  };
+  const recovery = createIceRecovery({
+    initiator: options.initiator,
+    hasTurn: () => options.ice.hasTurn(),
+    restart,
+    giveUp: () => fail('ERR_UNREACHABLE', 'peer unreachable: ICE restarts did not bring the connection back'),
+    onRecovering: (on) => options.onRecovering?.(on),
+  });
+  // Live connections take refreshed TURN credentials for their next restart.
+  const unsubscribeIce = options.ice.subscribe((servers) => {
+    if (!ended && pc) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: [...servers] });
+  });
+
+  // simple-peer destroys a connection on ICE or DTLS 'failed'; once it was up, a failed path is
+  // instead a reason to restart (recovery gives up on its own bound).
+  const onIceStateChange = internals._onIceStateChange.bind(peer);
+  internals._onIceStateChange = () => {
+    const state = pc?.iceConnectionState as IceState | undefined;
+    if (state !== undefined) recovery.onIceState(state);
+    if (state === 'connected' || state === 'completed') checkRoute();
+    if (state === 'failed' && recovery.recovering) return void peer.emit('iceStateChange', state, pc?.iceGatheringState);
+    onIceStateChange();
+  };
+  const onConnectionStateChange = internals._onConnectionStateChange.bind(peer);
+  internals._onConnectionStateChange = () => {
+    if (pc?.connectionState === 'failed' && recovery.recovering) return;
+    onConnectionStateChange();
+  };
+
   peer.on('signal', (data: object) => options.onSignal(data));
   peer.on('connect', () => {
     clearTimeout(timeout);
@@ -103,14 +187,14 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       dc.binaryType = 'arraybuffer';
       dc.bufferedAmountLowThreshold = lowWatermarkBytes;
     }
-    const pc = (peer as unknown as WithChannel)._pc;
+    checkRoute();
     const verified = pc ? checkRemoteFingerprint(pc) : Promise.resolve<FingerprintCheck>('unavailable');
     verified.then(
       (result) => {
         options.log?.('dtls-fingerprint', { peerId: options.remotePeerId, result });
         if (ended) return;
         if (result === 'mismatch') {
-          peer.destroy(new Error('the peer’s DTLS certificate does not match its signaled fingerprint (someone in the middle?)'));
+          fail('ERR_FINGERPRINT_MISMATCH', 'the peer’s DTLS certificate does not match its signaled fingerprint (someone in the middle?)');
           return;
         }
         options.onLink(link);
@@ -125,19 +209,13 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   // An error is always followed by 'close', which reports it once.
   let lastError: Error | undefined;
   peer.on('error', (error: Error) => (lastError = error));
-  let disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
-  peer.on('iceStateChange', (state: RTCIceConnectionState) => {
-    if (disconnectedTimer !== null) clearTimeout(disconnectedTimer);
-    disconnectedTimer = null;
-    if (state === 'disconnected') {
-      disconnectedTimer = setTimeout(() => peer.destroy(new Error('peer unreachable (ICE disconnected)')), disconnectedCloseMs);
-    }
-  });
   peer.on('close', () => {
-    if (disconnectedTimer !== null) clearTimeout(disconnectedTimer);
     if (ended) return;
     ended = true;
     clearTimeout(timeout);
+    clearInterval(routeTimer);
+    recovery.dispose();
+    unsubscribeIce();
     handlers?.close(lastError);
     options.onClose(lastError);
   });
@@ -145,10 +223,10 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   return {
     signal(data) {
       if (ended) return;
-      if (!isSignal(data)) {
-        peer.destroy(new Error('malformed signal from peer'));
-        return;
+      if (typeof data === 'object' && data !== null && isRestartRequest(data as Record<string, unknown>)) {
+        return recovery.onRestartRequested((data as RestartRequest).relayOnly);
       }
+      if (!isSignal(data)) return fail('ERR_BAD_SIGNAL', 'malformed signal from peer');
       try {
         peer.signal(data);
       } catch (error) {

@@ -3,6 +3,7 @@ import { useCallback } from 'react';
 import type { ExternalStore } from '../core/store';
 import type { KeepingSnapshot, RoomLibrary } from '../room-persistence';
 import type { Session } from '../session';
+import type { PeerStatus } from '../transport/peer-status';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
 import { ItemRow } from './ItemRow';
@@ -18,10 +19,13 @@ export interface AppProps {
   readonly session: Session;
   readonly keeping: ExternalStore<KeepingSnapshot>;
   readonly library: RoomLibrary;
+  /** Each peer's connection status (route, reconnecting, unreachable). */
+  readonly peerStatuses: ExternalStore<ReadonlyMap<string, PeerStatus>>;
 }
 
 /** The whole page. */
-export function App({ session, keeping, library }: AppProps) {
+export function App({ session, keeping, library, peerStatuses }: AppProps) {
+  const statuses = useStore(peerStatuses);
   const state = useStore(session);
   const swarm = useStore(session.swarm);
   const kept = useStore(keeping);
@@ -95,7 +99,7 @@ export function App({ session, keeping, library }: AppProps) {
           )}
         </section>
       )}
-      {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} />}
+      {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} statuses={statuses} />}
       <footer className="app__footer">
         Files go straight from browser to browser. The relay only introduces peers and never sees the link&apos;s secret.
       </footer>

@@ -1,7 +1,17 @@
 // The connected peers with their upload and download speeds.
 import { useEffect, useRef, useState } from 'react';
 import type { PeerView } from '../core/swarm/types';
+import type { PeerStatus } from '../transport/peer-status';
 import { formatRate } from './format';
+
+/** Words for a route, for the person (the attribute keeps the machine value). */
+const routeText = { direct: 'direct', relay: 'via TURN relay' } as const;
+
+/** What a route means, as a tooltip. */
+const routeTitle = {
+  direct: 'Connected straight to this peer, browser to browser.',
+  relay: 'Connected through the TURN relay: the traffic is end-to-end encrypted, but it takes a detour.',
+} as const;
 
 /** How often speeds are recomputed from the byte counters. */
 const rateSampleMs = 1000;
@@ -53,11 +63,15 @@ export interface PeerListProps {
   readonly peers: readonly PeerView[];
   readonly myPeerId: string;
   readonly bannedCount: number;
+  /** Connection statuses (route, reconnecting, unreachable) by peer id. */
+  readonly statuses: ReadonlyMap<string, PeerStatus>;
 }
 
 /** The peer count and the list of peers. */
-export function PeerList({ peers, myPeerId, bannedCount }: PeerListProps) {
+export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListProps) {
   const rates = useRates(peers);
+  const linked = new Set(peers.map((p) => p.peerId));
+  const unreachable = [...statuses.values()].filter((s) => s.state === 'unreachable' && !linked.has(s.peerId));
   return (
     <section className="peers">
       <h2>
@@ -77,6 +91,8 @@ export function PeerList({ peers, myPeerId, bannedCount }: PeerListProps) {
         <ul className="peers__list">
           {peers.map((peer) => {
             const rate = rates.get(peer.peerId);
+            const status = statuses.get(peer.peerId);
+            const route = status?.route ?? null;
             return (
               <li
                 key={peer.peerId}
@@ -85,15 +101,28 @@ export function PeerList({ peers, myPeerId, bannedCount }: PeerListProps) {
                 data-peer-id={peer.peerId}
                 data-downloaded-bytes={peer.downloadedBytes}
                 data-uploaded-bytes={peer.uploadedBytes}
+                {...(route ? { 'data-route': route } : {})}
               >
                 <span className="peers__id">{peer.peerId.slice(0, 8)}</span>
                 <span>↑ {formatRate(rate?.up ?? 0)}</span>
                 <span>↓ {formatRate(rate?.down ?? 0)}</span>
+                {route && (
+                  <span className={`peers__route peers__route--${route}`} title={routeTitle[route]}>
+                    {routeText[route]}
+                  </span>
+                )}
+                {status?.state === 'reconnecting' && <span className="peers__state">reconnecting…</span>}
               </li>
             );
           })}
         </ul>
       )}
+      {unreachable.map((status) => (
+        <p key={status.peerId} className="peers__unreachable" data-testid="peer-unreachable" data-peer-id={status.peerId}>
+          Couldn&apos;t reach peer {status.peerId.slice(0, 8)}. Connections between some networks need a TURN server: see
+          Deploy in the README.
+        </p>
+      ))}
     </section>
   );
 }

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  answererRestartDelayMs,
+  createIceRecovery,
+  initiatorRestartDelayMs,
+  recoveryGiveUpMs,
+  restartAttemptMs,
+  type IceRestartAction,
+} from './ice-recovery';
+
+function setup(initiator: boolean, hasTurn = true) {
+  const restarts: IceRestartAction[] = [];
+  const events: string[] = [];
+  const recovery = createIceRecovery({
+    initiator,
+    hasTurn: () => hasTurn,
+    restart: (action) => restarts.push(action),
+    giveUp: () => events.push('gave up'),
+    onRecovering: (on) => events.push(on ? 'recovering' : 'recovered'),
+  });
+  return { recovery, restarts, events };
+}
+
+describe('ICE recovery', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('restarts after a short wait when a connected link breaks, and stops once it is back', () => {
+    const { recovery, restarts, events } = setup(true);
+    recovery.onIceState('checking');
+    recovery.onIceState('connected');
+    recovery.onIceState('disconnected');
+    expect(events).toEqual(['recovering']);
+    vi.advanceTimersByTime(initiatorRestartDelayMs - 1);
+    expect(restarts).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(restarts).toEqual([{ attempt: 1, relayOnly: false }]);
+    recovery.onIceState('connected');
+    expect(events).toEqual(['recovering', 'recovered']);
+    vi.advanceTimersByTime(recoveryGiveUpMs * 2);
+    expect(restarts).toHaveLength(1);
+    expect(events).not.toContain('gave up');
+  });
+
+  it('heals without a restart when the path comes back on its own', () => {
+    const { recovery, restarts, events } = setup(true);
+    recovery.onIceState('connected');
+    recovery.onIceState('disconnected');
+    vi.advanceTimersByTime(initiatorRestartDelayMs / 2);
+    recovery.onIceState('connected');
+    vi.advanceTimersByTime(recoveryGiveUpMs);
+    expect(restarts).toEqual([]);
+    expect(events).toEqual(['recovering', 'recovered']);
+  });
+
+  it('retries, turns to TURN only from the second attempt, then gives up at the bound', () => {
+    const { recovery, restarts, events } = setup(true);
+    recovery.onIceState('connected');
+    recovery.onIceState('failed');
+    vi.advanceTimersByTime(initiatorRestartDelayMs + restartAttemptMs * 2);
+    expect(restarts).toEqual([
+      { attempt: 1, relayOnly: false },
+      { attempt: 2, relayOnly: true },
+      { attempt: 3, relayOnly: true },
+    ]);
+    vi.advanceTimersByTime(recoveryGiveUpMs);
+    expect(events).toEqual(['recovering', 'gave up']);
+    const count = restarts.length;
+    vi.advanceTimersByTime(recoveryGiveUpMs);
+    expect(restarts).toHaveLength(count);
+  });
+
+  it('never asks for TURN only when no TURN server is configured', () => {
+    const { recovery, restarts } = setup(true, false);
+    recovery.onIceState('connected');
+    recovery.onIceState('disconnected');
+    vi.advanceTimersByTime(initiatorRestartDelayMs + restartAttemptMs * 3);
+    expect(restarts.every((r) => !r.relayOnly)).toBe(true);
+    expect(restarts.length).toBeGreaterThan(2);
+  });
+
+  it('the answering side waits longer, and the initiator restarts at once when asked', () => {
+    const answerer = setup(false);
+    answerer.recovery.onIceState('connected');
+    answerer.recovery.onIceState('disconnected');
+    vi.advanceTimersByTime(answererRestartDelayMs - 1);
+    expect(answerer.restarts).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(answerer.restarts).toEqual([{ attempt: 1, relayOnly: false }]);
+
+    const initiator = setup(true);
+    initiator.recovery.onIceState('connected');
+    initiator.recovery.onRestartRequested(true);
+    expect(initiator.restarts).toEqual([{ attempt: 1, relayOnly: true }]);
+    answerer.recovery.onRestartRequested(true);
+    expect(answerer.restarts).toHaveLength(1);
+  });
+
+  it('ignores a failure before the first connection (the connect timeout covers that) and everything after dispose', () => {
+    const { recovery, restarts, events } = setup(true);
+    recovery.onIceState('checking');
+    recovery.onIceState('failed');
+    vi.advanceTimersByTime(recoveryGiveUpMs);
+    expect(events).toEqual([]);
+    recovery.onIceState('connected');
+    recovery.onIceState('disconnected');
+    recovery.dispose();
+    vi.advanceTimersByTime(recoveryGiveUpMs);
+    expect(restarts).toEqual([]);
+    expect(events).toEqual(['recovering']);
+  });
+});

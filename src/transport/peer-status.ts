@@ -1,0 +1,51 @@
+// What the page shows about each peer's connection besides the swarm's byte counts: its route
+// (direct or through TURN), whether it is reconnecting, and peers no attempt could reach.
+import { createDerivedStore, type ExternalStore } from '../core/store';
+import { isUnreachableError } from './link-error';
+import type { Route } from './route';
+
+/** A connection as the person sees it. */
+export type PeerConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unreachable';
+
+/** One peer's connection status. */
+export interface PeerStatus {
+  readonly peerId: string;
+  readonly state: PeerConnectionState;
+  readonly route: Route | null;
+}
+
+/** The statuses by peer id; the UI reads it, the transport's callbacks write it. */
+export interface PeerStatusBoard extends ExternalStore<ReadonlyMap<string, PeerStatus>> {
+  connecting(peerId: string): void;
+  opened(peerId: string): void;
+  route(peerId: string, route: Route): void;
+  recovering(peerId: string, on: boolean): void;
+  /** The attempt or link ended; `error` decides whether the peer is shown as unreachable. */
+  closed(peerId: string, error?: Error): void;
+}
+
+/** UI notifications at most this often: routes and states change rarely, but a crowd connects at once. */
+const notifyIntervalMs = 100;
+
+/** Creates an empty board. */
+export function createPeerStatusBoard(): PeerStatusBoard {
+  const statuses = new Map<string, PeerStatus>();
+  const store = createDerivedStore<ReadonlyMap<string, PeerStatus>>(() => new Map(statuses), notifyIntervalMs);
+  const update = (peerId: string, change: (previous: PeerStatus | undefined) => PeerStatus | null): void => {
+    const next = change(statuses.get(peerId));
+    if (next === null) statuses.delete(peerId);
+    else statuses.set(peerId, next);
+    store.invalidate();
+  };
+  return {
+    getSnapshot: store.getSnapshot,
+    subscribe: store.subscribe,
+    // A new attempt to a peer shown unreachable keeps saying so until it succeeds.
+    connecting: (peerId) => update(peerId, (p) => (p?.state === 'unreachable' ? p : { peerId, state: 'connecting', route: null })),
+    opened: (peerId) => update(peerId, (p) => ({ peerId, state: 'open', route: p?.route ?? null })),
+    route: (peerId, route) => update(peerId, (p) => (p ? { ...p, route } : null)),
+    recovering: (peerId, on) => update(peerId, (p) => (p ? { ...p, state: on ? 'reconnecting' : 'open' } : null)),
+    closed: (peerId, error) =>
+      update(peerId, (p) => (isUnreachableError(error) ? { peerId, state: 'unreachable', route: p?.route ?? null } : null)),
+  };
+}
