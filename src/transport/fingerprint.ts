@@ -46,9 +46,30 @@ export function compareFingerprints(announced: readonly Fingerprint[], presented
   return sameAlgorithm.some((f) => f.value === presented.value) ? 'match' : 'mismatch';
 }
 
-/** Runs the check on an open connection. */
+/** WebCrypto names of the SDP hash algorithms (RFC 8122) a certificate can be hashed with here. */
+const webCryptoHashes: Readonly<Record<string, string>> = { 'sha-1': 'SHA-1', 'sha-256': 'SHA-256', 'sha-384': 'SHA-384', 'sha-512': 'SHA-512' };
+
+/**
+ * The remote certificate's fingerprint, hashed here from the DER bytes the DTLS transport holds
+ * (`RTCDtlsTransport.getRemoteCertificates()`), under `algorithm`. Firefox (153) has no 'certificate'
+ * stats and no `remoteCertificateId`, but has this; Chromium has both. Null when unavailable.
+ */
+export async function dtlsRemoteFingerprint(pc: RTCPeerConnection, algorithm: string): Promise<Fingerprint | null> {
+  const hash = webCryptoHashes[algorithm];
+  const transport = pc.sctp?.transport;
+  if (!hash || !transport || typeof transport.getRemoteCertificates !== 'function') return null;
+  const der = transport.getRemoteCertificates()[0];
+  if (!der || der.byteLength === 0) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest(hash, der));
+  return normalize(algorithm, Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(':'));
+}
+
+/** Runs the check on an open connection: the DTLS transport's certificate, else getStats()'s. */
 export async function checkRemoteFingerprint(pc: RTCPeerConnection): Promise<FingerprintCheck> {
   const sdp = pc.remoteDescription?.sdp;
   if (!sdp) return 'unavailable';
-  return compareFingerprints(sdpFingerprints(sdp), statsRemoteFingerprint(await pc.getStats()));
+  const announced = sdpFingerprints(sdp);
+  const algorithm = announced.find((f) => webCryptoHashes[f.algorithm])?.algorithm;
+  const presented = (algorithm ? await dtlsRemoteFingerprint(pc, algorithm) : null) ?? statsRemoteFingerprint(await pc.getStats());
+  return compareFingerprints(announced, presented);
 }
