@@ -108,6 +108,7 @@ function startApp(container: HTMLElement): void {
               options.onLink(link);
             },
             onRoute: (route) => peerStatuses.route(peerId, route),
+          onFingerprint: (result) => peerStatuses.fingerprint(peerId, result),
             onRecovering: (on) => peerStatuses.recovering(peerId, on),
             onClose: (error) => {
               peerStatuses.closed(peerId, error);

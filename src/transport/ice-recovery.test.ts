@@ -5,6 +5,7 @@ import {
   initiatorRestartDelayMs,
   recoveryGiveUpMs,
   restartAttemptMs,
+  stableResetMs,
   type IceRestartAction,
 } from './ice-recovery';
 
@@ -68,6 +69,25 @@ describe('ICE recovery', () => {
     const count = restarts.length;
     vi.advanceTimersByTime(recoveryGiveUpMs);
     expect(restarts).toHaveLength(count);
+  });
+
+  it('counts restarts across a path that heals and breaks again, until it has been stable a while', () => {
+    const { recovery, restarts } = setup(true);
+    recovery.onIceState('connected');
+    for (let round = 0; round < 2; round++) {
+      recovery.onIceState('disconnected');
+      vi.advanceTimersByTime(initiatorRestartDelayMs);
+      recovery.onIceState('connected');
+      vi.advanceTimersByTime(5_000);
+    }
+    expect(restarts).toEqual([
+      { attempt: 1, relayOnly: false },
+      { attempt: 2, relayOnly: true },
+    ]);
+    vi.advanceTimersByTime(stableResetMs);
+    recovery.onIceState('disconnected');
+    vi.advanceTimersByTime(initiatorRestartDelayMs);
+    expect(restarts[2]).toEqual({ attempt: 1, relayOnly: true });
   });
 
   it('never asks for TURN only when no TURN server is configured', () => {

@@ -18,6 +18,12 @@ export const restartAttemptMs = 8_000;
 export const relayOnlyFromAttempt = 2;
 
 /**
+ * Restarts are counted across breaks until the link has stayed up this long: a path that heals and
+ * breaks again every few seconds (seen across symmetric NATs) must still move on to TURN only.
+ */
+export const stableResetMs = 60_000;
+
+/**
  * Give up this long after the path broke: the peer is gone, or no path exists any more. Until then
  * its open requests stay claimed (the engine's stall timeout moves them elsewhere after 10 s).
  */
@@ -74,6 +80,7 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
   let relayOnly = false;
   let nextRestart: unknown = null;
   let giveUpTimer: unknown = null;
+  let stableTimer: unknown = null;
   let disposed = false;
 
   const clearTimers = (): void => {
@@ -94,6 +101,8 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
   const startRecovering = (): void => {
     if (recovering) return;
     recovering = true;
+    if (stableTimer !== null) timers.clear(stableTimer);
+    stableTimer = null;
     options.onRecovering?.(true);
     nextRestart = timers.set(restartNow, options.initiator ? initiatorRestartDelayMs : answererRestartDelayMs);
     giveUpTimer = timers.set(() => {
@@ -111,8 +120,11 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
         connectedOnce = true;
         if (!recovering) return;
         recovering = false;
-        attempt = 0;
         clearTimers();
+        stableTimer = timers.set(() => {
+          stableTimer = null;
+          attempt = 0;
+        }, stableResetMs);
         options.onRecovering?.(false);
       } else if ((state === 'disconnected' || state === 'failed') && connectedOnce) {
         startRecovering();
@@ -131,6 +143,7 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
     dispose() {
       disposed = true;
       clearTimers();
+      if (stableTimer !== null) timers.clear(stableTimer);
     },
   };
 }

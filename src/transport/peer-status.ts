@@ -1,6 +1,7 @@
 // What the page shows about each peer's connection besides the swarm's byte counts: its route
 // (direct or through TURN), whether it is reconnecting, and peers no attempt could reach.
 import { createDerivedStore, type ExternalStore } from '../core/store';
+import type { FingerprintCheck } from './fingerprint';
 import { isUnreachableError } from './link-error';
 import type { Route } from './route';
 
@@ -12,6 +13,8 @@ export interface PeerStatus {
   readonly peerId: string;
   readonly state: PeerConnectionState;
   readonly route: Route | null;
+  /** Whether the DTLS certificate was checked against the authenticated SDP (null: not yet). */
+  readonly fingerprint: FingerprintCheck | null;
 }
 
 /** The statuses by peer id; the UI reads it, the transport's callbacks write it. */
@@ -19,6 +22,7 @@ export interface PeerStatusBoard extends ExternalStore<ReadonlyMap<string, PeerS
   connecting(peerId: string): void;
   opened(peerId: string): void;
   route(peerId: string, route: Route): void;
+  fingerprint(peerId: string, result: FingerprintCheck): void;
   recovering(peerId: string, on: boolean): void;
   /** The attempt or link ended; `error` decides whether the peer is shown as unreachable. */
   closed(peerId: string, error?: Error): void;
@@ -41,11 +45,12 @@ export function createPeerStatusBoard(): PeerStatusBoard {
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,
     // A new attempt to a peer shown unreachable keeps saying so until it succeeds.
-    connecting: (peerId) => update(peerId, (p) => (p?.state === 'unreachable' ? p : { peerId, state: 'connecting', route: null })),
-    opened: (peerId) => update(peerId, (p) => ({ peerId, state: 'open', route: p?.route ?? null })),
+    connecting: (peerId) => update(peerId, (p) => (p?.state === 'unreachable' ? p : { peerId, state: 'connecting', route: null, fingerprint: null })),
+    opened: (peerId) => update(peerId, (p) => ({ peerId, state: 'open', route: p?.route ?? null, fingerprint: p?.fingerprint ?? null })),
     route: (peerId, route) => update(peerId, (p) => (p ? { ...p, route } : null)),
+    fingerprint: (peerId, result) => update(peerId, (p) => (p ? { ...p, fingerprint: result } : null)),
     recovering: (peerId, on) => update(peerId, (p) => (p ? { ...p, state: on ? 'reconnecting' : 'open' } : null)),
     closed: (peerId, error) =>
-      update(peerId, (p) => (isUnreachableError(error) ? { peerId, state: 'unreachable', route: p?.route ?? null } : null)),
+      update(peerId, (p) => (isUnreachableError(error) ? { peerId, state: 'unreachable', route: p?.route ?? null, fingerprint: p?.fingerprint ?? null } : null)),
   };
 }

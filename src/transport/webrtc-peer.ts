@@ -24,6 +24,8 @@ export interface WebRtcPeerOptions {
   onLink(link: PeerLink): void;
   /** The route of the selected candidate pair, when first known and whenever it changes. */
   onRoute?(route: Route): void;
+  /** What the DTLS certificate check concluded ('mismatch' also ends the connection). */
+  onFingerprint?(result: FingerprintCheck): void;
   /** The path broke and ICE is being restarted (true), or it is back (false). */
   onRecovering?(recovering: boolean): void;
   /** Structured log (no secrets). */
@@ -143,11 +145,21 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   };
   const routeTimer = setInterval(checkRoute, routeCheckIntervalMs);
 
+  const switchToRelayOnly = (): void => {
+    if (!pc || pc.getConfiguration().iceTransportPolicy === 'relay') return;
+    pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });
+  };
+  /**
+   * The initiator restarts (a new offer with fresh ICE credentials); the answerer asks it to. Going
+   * TURN-only, the initiator tells the answerer first (signaling is ordered), so both ends gather
+   * relay candidates only: a relay-to-reflexive pair is the kind that kept breaking.
+   */
   const restart = ({ attempt, relayOnly }: IceRestartAction): void => {
     if (ended || !pc) return;
     options.log?.('ice-restart', { peerId: options.remotePeerId, attempt, relayOnly, initiator: options.initiator });
-    if (relayOnly) pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });
-    if (!options.initiator) return options.onSignal({ type: 'restart-ice', relayOnly } satisfies RestartRequest);
+    if (relayOnly) switchToRelayOnly();
+    options.onSignal({ type: 'restart-ice', relayOnly } satisfies RestartRequest);
+    if (!options.initiator) return;
     pc.restartIce();
     internals.negotiate();
   };
@@ -193,6 +205,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       (result) => {
         options.log?.('dtls-fingerprint', { peerId: options.remotePeerId, result });
         if (ended) return;
+        options.onFingerprint?.(result);
         if (result === 'mismatch') {
           fail('ERR_FINGERPRINT_MISMATCH', 'the peer’s DTLS certificate does not match its signaled fingerprint (someone in the middle?)');
           return;
@@ -224,7 +237,11 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     signal(data) {
       if (ended) return;
       if (typeof data === 'object' && data !== null && isRestartRequest(data as Record<string, unknown>)) {
-        return recovery.onRestartRequested((data as RestartRequest).relayOnly);
+        const { relayOnly } = data as RestartRequest;
+        if (options.initiator) return recovery.onRestartRequested(relayOnly);
+        // The initiator's notice of its restart: match its TURN-only choice (when we have TURN too).
+        if (relayOnly && options.ice.hasTurn()) switchToRelayOnly();
+        return;
       }
       if (!isSignal(data)) return fail('ERR_BAD_SIGNAL', 'malformed signal from peer');
       try {

@@ -102,6 +102,7 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
                 data-downloaded-bytes={peer.downloadedBytes}
                 data-uploaded-bytes={peer.uploadedBytes}
                 {...(route ? { 'data-route': route } : {})}
+                {...(status?.fingerprint ? { 'data-dtls': status.fingerprint } : {})}
               >
                 <span className="peers__id">{peer.peerId.slice(0, 8)}</span>
                 <span>↑ {formatRate(rate?.up ?? 0)}</span>
