@@ -35,10 +35,11 @@ export interface Coturn {
   /** `stun:IP:PORT` (coturn answers Binding requests without credentials). */
   readonly urlStun: string;
   /**
-   * Bytes coturn has sent out of its relay (allocation) ports so far, IP + UDP headers included:
-   * every datagram a client asked it to relay is counted once, as it leaves towards the peer (for a
-   * relay ↔ relay pair both directions count, e.g. data one way and SCTP acks the other). Read from
-   * an iptables counter in the internet namespace, so it is exact and immediate, unlike the log.
+   * Bytes that crossed coturn's relay (allocation) ports so far, IP + UDP headers included: sent out
+   * of one towards a peer (a client relaying through its own allocation) plus received on one from a
+   * peer (a peer sending to a client's allocation). Every relayed datagram crosses a relay port, so a
+   * relayed transfer counts at least once whichever end holds the allocation (a relay ↔ relay pair
+   * counts twice). Read from iptables counters in the internet namespace: exact and immediate, unlike the log.
    */
   relayedBytes(): Promise<number>;
   /**
@@ -83,8 +84,11 @@ export async function startCoturn(lab: NatLab, options: CoturnOptions): Promise<
   const port = options.port ?? defaultListenPort;
   const relay = options.relayPorts ?? defaultRelayPorts;
   const ns = lab.internetNs;
-  const counterRule = ['OUTPUT', '-s', ip, '-p', 'udp', '--sport', `${relay.min}:${relay.max}`, '-m', 'comment', '--comment', `turn-relay-${port}`];
-  await lab.exec(ns, 'iptables', ['-w', '5', '-A', ...counterRule]);
+  const counterRules = [
+    ['OUTPUT', '-s', ip, '-p', 'udp', '--sport', `${relay.min}:${relay.max}`, '-m', 'comment', '--comment', `turn-relay-${port}`],
+    ['INPUT', '-d', ip, '-p', 'udp', '--dport', `${relay.min}:${relay.max}`, '-m', 'comment', '--comment', `turn-relay-${port}`],
+  ];
+  for (const rule of counterRules) await lab.exec(ns, 'iptables', ['-w', '5', '-A', ...rule]);
   const args = [
     '-n', // no config file: every setting is on this line
     '-v', // logs "listener opened" (our readiness signal) and the per-session usage lines
@@ -121,11 +125,15 @@ export async function startCoturn(lab: NatLab, options: CoturnOptions): Promise<
     urlTcp: `turn:${ip}:${port}?transport=tcp`,
     urlStun: `stun:${ip}:${port}`,
     relayedBytes: async () => {
-      const { stdout } = await lab.exec(ns, 'iptables', ['-w', '5', '-L', 'OUTPUT', '-v', '-x', '-n']);
-      const line = stdout.split('\n').find((l) => l.includes(`/* turn-relay-${port} */`));
-      const bytes = Number(line?.trim().split(/\s+/)[1]);
-      if (!Number.isFinite(bytes)) throw new Error(`coturn relay counter not found in:\n${stdout}`);
-      return bytes;
+      let total = 0;
+      for (const chain of ['OUTPUT', 'INPUT']) {
+        const { stdout } = await lab.exec(ns, 'iptables', ['-w', '5', '-L', chain, '-v', '-x', '-n']);
+        const line = stdout.split('\n').find((l) => l.includes(`/* turn-relay-${port} */`));
+        const bytes = Number(line?.trim().split(/\s+/)[1]);
+        if (!Number.isFinite(bytes)) throw new Error(`coturn relay counter not found in ${chain}:\n${stdout}`);
+        total += bytes;
+      }
+      return total;
     },
     loggedUsage: () => parseUsage(child.output()),
     allocations: () => (child.output().match(/ ALLOCATE processed, success/g) ?? []).length,

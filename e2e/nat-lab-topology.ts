@@ -18,7 +18,15 @@ export interface HomePlan {
 }
 
 /** The "internet": 198.51.100.0/24 (TEST-NET-2); servers such as coturn and the relay live on .1. */
-export const internetPlan = { cidr: '198.51.100.0/24', prefixLength: 24, serverIp: '198.51.100.1' } as const;
+export const internetPlan = {
+  cidr: '198.51.100.0/24',
+  prefixLength: 24,
+  serverIp: '198.51.100.1',
+  /** The internet's "upstream" for private ranges: no host has this address, so what goes there is lost. */
+  sinkIp: '198.51.100.254',
+  /** A locally administered MAC no interface uses: frames to it are flooded and dropped. */
+  sinkMac: '02:00:5e:00:00:fe',
+} as const;
 
 /** Home A on TEST-NET-1, home B on TEST-NET-3; each router's WAN address is on the internet. */
 export const homePlans: Readonly<Record<HomeName, HomePlan>> = {
@@ -87,6 +95,13 @@ export function buildSteps(names: LabNames, nat: Readonly<Record<HomeName, NatKi
     ip('-n', net, 'addr', 'add', `${internetPlan.serverIp}/${internetPlan.prefixLength}`, 'dev', ifaces.bridge),
     ip('-n', net, 'link', 'set', ifaces.bridge, 'up'),
   );
+  // The real internet silently drops packets to private homes' addresses. Without a route a send
+  // there fails at once (ENETUNREACH; a blackhole route gives EINVAL), and coturn answers that by
+  // closing the whole allocation, so one relayed ICE check to a peer's host candidate would kill the
+  // TURN session. So those ranges go to an upstream that never answers: a gateway address with a
+  // fixed, unused MAC. The send succeeds and the frame dies on the bridge, as on the internet.
+  steps.push(ip('-n', net, 'neigh', 'add', internetPlan.sinkIp, 'lladdr', internetPlan.sinkMac, 'dev', ifaces.bridge, 'nud', 'permanent'));
+  for (const home of homeNames) steps.push(ip('-n', net, 'route', 'add', homePlans[home].lanCidr, 'via', internetPlan.sinkIp));
   for (const home of homeNames) {
     const plan = homePlans[home];
     const router = names.routers[home];

@@ -50,7 +50,7 @@ export async function launchInHome(lab: NatLab, home: HomeName, certificate?: Te
 /** One peer of a lab test: its context, page, console errors, and the app's own log events. */
 export interface LabPeer extends TestPeer {
   /** `swarmdrop` console.debug events the app logged, by name, with their fields. */
-  readonly events: { readonly name: string; readonly fields: Record<string, unknown> }[];
+  readonly events: { readonly name: string; readonly fields: Record<string, unknown>; readonly atMs: number }[];
 }
 
 /** Opens `url` in a new context of `browser` (its own IndexedDB), with media permission for real host candidates. */
@@ -72,7 +72,8 @@ export async function openLabPeer(browser: Browser, url: string, preferences: Re
     if (message.type() === 'error') consoleErrors.push(message.text());
     if (message.type() === 'debug' && message.text().startsWith('swarmdrop ')) {
       const [, name, fields] = message.args();
-      void Promise.all([name?.jsonValue(), fields?.jsonValue()]).then(([n, f]) => events.push({ name: String(n), fields: (f ?? {}) as Record<string, unknown> }));
+      const atMs = Date.now();
+      void Promise.all([name?.jsonValue(), fields?.jsonValue()]).then(([n, f]) => events.push({ name: String(n), fields: (f ?? {}) as Record<string, unknown>, atMs }));
     }
   });
   await page.goto(url);
@@ -125,4 +126,12 @@ export async function shareAcross(open: LabOpen, url: string, file: TestFile, sh
   expect(new URL(link).origin).toBe(new URL(url).origin);
   const friend = await open('b', link, {}, friendScripts);
   return { sharer, friend };
+}
+
+/** The app's own log of each peer, printed when a lab test fails: which ICE states, restarts and routes it went through. */
+export function printEvents(peers: Readonly<Record<string, LabPeer>>, sinceMs: number): void {
+  for (const [name, peer] of Object.entries(peers)) {
+    const lines = peer.events.filter((e) => e.name !== 'relay-notice').map((e) => `  +${e.atMs - sinceMs} ms ${e.name} ${JSON.stringify(e.fields)}`);
+    console.log(`${name}:\n${lines.join('\n')}`);
+  }
 }

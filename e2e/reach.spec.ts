@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { requireNatLab } from './nat-lab';
 import { item, saveItem, writeTestFiles } from './peers';
 import { indexesOf, recordChunkRequests, requestLogKey } from './persistence-helpers';
-import { shareAcross, startLabRelay, withLab, type LabPeer } from './reach-lab';
+import { printEvents, shareAcross, startLabRelay, withLab, type LabPeer } from './reach-lab';
 import { heldChunks } from './swarm-helpers';
 
 requireNatLab(test);
@@ -34,7 +34,13 @@ test('behind two symmetric NATs with TURN configured, peers connect through cotu
   await withLab('symmetric', { turn: true }, async (_lab, open, url, { coturnBytes }) => {
     const before = await coturnBytes();
     const { sharer, friend } = await shareAcross(open, url, file);
-    await expect(item(friend.page, file.name)).toHaveAttribute('data-state', 'complete', { timeout: 90_000 });
+    const startedMs = Date.now();
+    await expect(item(friend.page, file.name))
+      .toHaveAttribute('data-state', 'complete', { timeout: 90_000 })
+      .catch((error: unknown) => {
+        printEvents({ friend, sharer }, startedMs);
+        throw error;
+      });
     await expect(friend.page.locator('[data-testid=peer]')).toHaveAttribute('data-route', 'relay');
     await expect(sharer.page.locator('[data-testid=peer]')).toHaveAttribute('data-route', 'relay');
     expect((await saveItem(friend.page, file.name)).sha256).toBe(file.sha256);

@@ -180,6 +180,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   const onIceStateChange = internals._onIceStateChange.bind(peer);
   internals._onIceStateChange = () => {
     const state = pc?.iceConnectionState as IceState | undefined;
+    options.log?.('ice-state', { peerId: options.remotePeerId, state });
     if (state !== undefined) recovery.onIceState(state);
     if (state === 'connected' || state === 'completed') checkRoute();
     if (state === 'failed' && recovery.recovering) return void peer.emit('iceStateChange', state, pc?.iceGatheringState);
