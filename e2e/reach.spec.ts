@@ -72,22 +72,30 @@ test('a home link down for 5 s mid-transfer: ICE restarts and the transfer compl
   if (!file) throw new Error('no file');
   await withLab('endpoint-independent', { turn: false }, async (lab, open, url) => {
     // Capped at 2 MB/s so the cut lands mid-transfer on any machine.
-    const { friend } = await shareAcross(open, url, file, { 'swarmdrop.uploadLimit': '2000000' }, [recordChunkRequests]);
+    const { friend, sharer } = await shareAcross(open, url, file, { 'swarmdrop.uploadLimit': '2000000' }, [recordChunkRequests]);
     const progress = item(friend.page, file.name).locator('[data-testid=item-progress]');
     await expect.poll(async () => Number(await progress.getAttribute('value')) / file.size, { timeout: 60_000 }).toBeGreaterThanOrEqual(0.2);
     const peerId = await friend.page.locator('[data-testid=peer]').getAttribute('data-peer-id');
     const held = await heldChunks(friend.page, file.name);
     const requestsBefore = await requestCount(friend);
+    const cutMs = Date.now();
     await lab.setLinkDown('b', true);
-    await expect(friend.page.locator('[data-testid=peer]')).toContainText('reconnecting', { timeout: 15_000 });
-    await new Promise((resolve) => setTimeout(resolve, 5_000 - 0)); // the outage itself is the scenario: 5 s
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // the outage itself is the scenario: 5 s
     await lab.setLinkDown('b', false);
-    await expect(item(friend.page, file.name)).toHaveAttribute('data-state', 'complete', { timeout: 90_000 });
+    await expect(item(friend.page, file.name))
+      .toHaveAttribute('data-state', 'complete', { timeout: 90_000 })
+      .catch((error: unknown) => {
+        printEvents({ friend, sharer }, cutMs);
+        throw error;
+      });
     expect((await saveItem(friend.page, file.name)).sha256).toBe(file.sha256);
-    // The same link carried on: same peer, an ICE restart logged, no link closed, no verified chunk asked again.
+    // The same link carried on: same peer, its path seen broken (a row said "reconnecting…"), an ICE
+    // restart by the initiator (whichever side that is), no link closed, no verified chunk asked again.
     expect(await friend.page.locator('[data-testid=peer]').getAttribute('data-peer-id')).toBe(peerId);
-    expect(friend.events.some((e) => e.name === 'ice-restart')).toBe(true);
-    expect(friend.events.filter((e) => e.name === 'link-closed')).toEqual([]);
+    const broken = (e: LabPeer['events'][number]) => e.atMs >= cutMs && (e.name === 'path-stalled' || (e.name === 'ice-state' && e.fields['state'] === 'disconnected'));
+    expect([...friend.events, ...sharer.events].some(broken)).toBe(true);
+    expect([...friend.events, ...sharer.events].some((e) => e.name === 'ice-restart' && e.atMs >= cutMs)).toBe(true);
+    expect([...friend.events, ...sharer.events].filter((e) => e.name === 'link-closed')).toEqual([]);
     const after = (await requests(friend)).slice(requestsBefore);
     const heldBefore = new Set(indexesOf(held.mask, held.count));
     expect(after.filter((index) => heldBefore.has(index))).toEqual([]);

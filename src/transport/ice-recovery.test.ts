@@ -6,6 +6,7 @@ import {
   recoveryGiveUpMs,
   restartAttemptMs,
   stableResetMs,
+  stalledAnswererDelayMs,
   type IceRestartAction,
 } from './ice-recovery';
 
@@ -88,6 +89,31 @@ describe('ICE recovery', () => {
     recovery.onIceState('disconnected');
     vi.advanceTimersByTime(initiatorRestartDelayMs);
     expect(restarts[2]).toEqual({ attempt: 1, relayOnly: true });
+  });
+
+  it('a stalled path (seen by the path watch) restarts at once, and only flowing bytes end the recovery', () => {
+    const { recovery, restarts, events } = setup(true);
+    recovery.onIceState('connected');
+    recovery.onPathStalled();
+    vi.advanceTimersByTime(0);
+    expect(restarts).toEqual([{ attempt: 1, relayOnly: false }]);
+    // A restart makes ICE say 'connected' again while the cable is still out: that proves nothing.
+    recovery.onIceState('connected');
+    expect(recovery.recovering).toBe(true);
+    recovery.onPathFlowing();
+    expect(recovery.recovering).toBe(false);
+    expect(events).toEqual(['recovering', 'recovered']);
+  });
+
+  it('the answering side asks soon after a stall, and a stall before the first connection is ignored', () => {
+    const fresh = setup(false);
+    fresh.recovery.onPathStalled();
+    expect(fresh.recovery.recovering).toBe(false);
+    const { recovery, restarts } = setup(false);
+    recovery.onIceState('connected');
+    recovery.onPathStalled();
+    vi.advanceTimersByTime(stalledAnswererDelayMs);
+    expect(restarts).toEqual([{ attempt: 1, relayOnly: false }]);
   });
 
   it('never asks for TURN only when no TURN server is configured', () => {

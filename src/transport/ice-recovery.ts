@@ -5,11 +5,17 @@
 /** A connection's ICE state, as RTCPeerConnection.iceConnectionState reports it. */
 export type IceState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
 
-/** Wait before the initiator restarts: 'disconnected' often heals by itself within a second or two. */
-export const initiatorRestartDelayMs = 1_500;
+/**
+ * Wait before the initiator restarts: a blip often heals by itself at once, and a restart is cheap
+ * (one sealed offer and answer; the DTLS session and data channel stay).
+ */
+export const initiatorRestartDelayMs = 1_000;
 
 /** The answering side asks the initiator later, so one restart (the initiator's) usually covers both. */
-export const answererRestartDelayMs = 3_500;
+export const answererRestartDelayMs = 2_500;
+
+/** After a stall the path watch saw (it already waited out its own window), the answering side asks this soon. */
+export const stalledAnswererDelayMs = 500;
 
 /** A restart that has not reconnected after this long is followed by another. */
 export const restartAttemptMs = 8_000;
@@ -62,6 +68,13 @@ export interface IceRecovery {
   onIceState(state: IceState): void;
   /** The remote side asked for a restart: do it now (the initiator only). */
   onRestartRequested(relayOnly: boolean): void;
+  /**
+   * Bytes go out and nothing comes back (path-watch.ts), while ICE may still say 'connected'.
+   * Recovery then ends only on `onPathFlowing`: ICE states say nothing about such a path.
+   */
+  onPathStalled(): void;
+  /** Bytes come back on the selected pair again. */
+  onPathFlowing(): void;
   readonly recovering: boolean;
   dispose(): void;
 }
@@ -82,6 +95,8 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
   let giveUpTimer: unknown = null;
   let stableTimer: unknown = null;
   let disposed = false;
+  /** The current recovery began with a stall, so only flowing bytes end it. */
+  let stallTriggered = false;
 
   const clearTimers = (): void => {
     if (nextRestart !== null) timers.clear(nextRestart);
@@ -98,13 +113,13 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
     nextRestart = timers.set(restartNow, restartAttemptMs);
   };
 
-  const startRecovering = (): void => {
+  const startRecovering = (firstRestartDelayMs: number): void => {
     if (recovering) return;
     recovering = true;
     if (stableTimer !== null) timers.clear(stableTimer);
     stableTimer = null;
     options.onRecovering?.(true);
-    nextRestart = timers.set(restartNow, options.initiator ? initiatorRestartDelayMs : answererRestartDelayMs);
+    nextRestart = timers.set(restartNow, firstRestartDelayMs);
     giveUpTimer = timers.set(() => {
       giveUpTimer = null;
       if (disposed) return;
@@ -113,29 +128,41 @@ export function createIceRecovery(options: IceRecoveryOptions): IceRecovery {
     }, recoveryGiveUpMs);
   };
 
+  const recovered = (): void => {
+    recovering = false;
+    stallTriggered = false;
+    clearTimers();
+    stableTimer = timers.set(() => {
+      stableTimer = null;
+      attempt = 0;
+    }, stableResetMs);
+    options.onRecovering?.(false);
+  };
+
   return {
     onIceState(state) {
       if (disposed) return;
       if (state === 'connected' || state === 'completed') {
         connectedOnce = true;
-        if (!recovering) return;
-        recovering = false;
-        clearTimers();
-        stableTimer = timers.set(() => {
-          stableTimer = null;
-          attempt = 0;
-        }, stableResetMs);
-        options.onRecovering?.(false);
+        if (recovering && !stallTriggered) recovered();
       } else if ((state === 'disconnected' || state === 'failed') && connectedOnce) {
-        startRecovering();
+        startRecovering(options.initiator ? initiatorRestartDelayMs : answererRestartDelayMs);
       }
     },
     onRestartRequested(remoteRelayOnly) {
       if (disposed || !options.initiator) return;
       if (remoteRelayOnly && options.hasTurn()) relayOnly = true;
-      if (!recovering) startRecovering();
+      if (!recovering) startRecovering(0);
       if (nextRestart !== null) timers.clear(nextRestart);
       restartNow();
+    },
+    onPathStalled() {
+      if (disposed || !connectedOnce || recovering) return;
+      stallTriggered = true;
+      startRecovering(options.initiator ? 0 : stalledAnswererDelayMs);
+    },
+    onPathFlowing() {
+      if (!disposed && recovering) recovered();
     },
     get recovering() {
       return recovering;

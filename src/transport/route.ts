@@ -4,7 +4,8 @@
 /** The route a person sees on each peer row (`data-route`). */
 export type Route = 'direct' | 'relay';
 
-type StatsEntry = {
+/** The fields of a getStats() entry that route and path checks read. */
+export type StatsEntry = {
   type?: string;
   id?: string;
   selectedCandidatePairId?: string;
@@ -14,10 +15,12 @@ type StatsEntry = {
   localCandidateId?: string;
   remoteCandidateId?: string;
   candidateType?: string;
+  bytesSent?: number;
+  bytesReceived?: number;
 };
 
 /** The selected pair: the transport's pointer (the standard; Chromium), else a pair marked selected (Firefox), else a nominated one that succeeded. */
-function selectedPair(stats: RTCStatsReport): StatsEntry | null {
+export function selectedPair(stats: RTCStatsReport): StatsEntry | null {
   const entries: StatsEntry[] = [];
   stats.forEach((entry: StatsEntry) => entries.push(entry));
   const pointer = entries.find((e) => e.type === 'transport' && e.selectedCandidatePairId)?.selectedCandidatePairId;

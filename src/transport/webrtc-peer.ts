@@ -4,10 +4,11 @@
 import SimplePeer from 'simple-peer';
 import type { Logger, PeerLink, PeerLinkHandlers } from '../core/ports';
 import type { ConnectionBudget } from './connection-budget';
-import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes, routeCheckIntervalMs } from './constants';
+import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes, pathCheckIntervalMs } from './constants';
 import { checkRemoteFingerprint, type FingerprintCheck } from './fingerprint';
 import type { IceConfig } from './ice-config';
 import { createIceRecovery, type IceRestartAction, type IceState } from './ice-recovery';
+import { createPathWatch, selectedPairCounters } from './path-watch';
 import { routeFromStats, type Route } from './route';
 import { linkError, type LinkErrorCode } from './link-error';
 
@@ -85,6 +86,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   let ended = false;
   let queueTail: Promise<void> = Promise.resolve();
   let route: Route | null = null;
+  let connectedOnce = false;
   const fail = (code: LinkErrorCode, message: string): void => {
     peer.destroy(linkError(code, message));
   };
@@ -129,21 +131,47 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     },
   };
 
-  /** Reads the selected pair's route and reports it when it changed. */
-  const checkRoute = (): void => {
-    if (ended || !pc) return;
-    pc.getStats().then(
+  const pathWatch = createPathWatch();
+  let watchedPairId: string | null = null;
+  let lastBytesReceived = 0;
+  /** Reads the selected pair: reports its route when it changed, and tells recovery when its path stalls or flows again. */
+  let checking = false;
+  const checkPath = (): void => {
+    // One read at a time: two overlapping reads could land out of order and fake a flow of bytes.
+    if (ended || !pc || checking) return;
+    checking = true;
+    pc.getStats().finally(() => (checking = false)).then(
       (stats) => {
+        if (ended) return;
         const next = routeFromStats(stats);
-        if (next === null || next === route || ended) return;
-        route = next;
-        options.log?.('link-route', { peerId: options.remotePeerId, route });
-        options.onRoute?.(next);
+        if (next !== null && next !== route) {
+          route = next;
+          options.log?.('link-route', { peerId: options.remotePeerId, route });
+          options.onRoute?.(next);
+        }
+        const counters = selectedPairCounters(stats);
+        if (!counters || !connectedOnce) return;
+        if (counters.pairId !== watchedPairId) {
+          watchedPairId = counters.pairId;
+          lastBytesReceived = counters.bytesReceived;
+          pathWatch.reset();
+        }
+        const flowing = counters.bytesReceived > lastBytesReceived;
+        lastBytesReceived = counters.bytesReceived;
+        const stalled = pathWatch.sample(Date.now(), counters);
+        const iceState = pc.iceConnectionState;
+        if (stalled && !recovery.recovering) {
+          options.log?.('path-stalled', { peerId: options.remotePeerId });
+          recovery.onPathStalled();
+        } else if (flowing && recovery.recovering && (iceState === 'connected' || iceState === 'completed')) {
+          // Bytes come back: the path (or a restarted one) works, whatever ICE said meanwhile.
+          recovery.onPathFlowing();
+        }
       },
       (error: unknown) => options.log?.('stats-failed', { peerId: options.remotePeerId, error: String(error) }),
     );
   };
-  const routeTimer = setInterval(checkRoute, routeCheckIntervalMs);
+  const pathTimer = setInterval(checkPath, pathCheckIntervalMs);
 
   const switchToRelayOnly = (): void => {
     if (!pc || pc.getConfiguration().iceTransportPolicy === 'relay') return;
@@ -182,7 +210,10 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     const state = pc?.iceConnectionState as IceState | undefined;
     options.log?.('ice-state', { peerId: options.remotePeerId, state });
     if (state !== undefined) recovery.onIceState(state);
-    if (state === 'connected' || state === 'completed') checkRoute();
+    if (state === 'connected' || state === 'completed') {
+      connectedOnce = true;
+      checkPath();
+    }
     if (state === 'failed' && recovery.recovering) return void peer.emit('iceStateChange', state, pc?.iceGatheringState);
     onIceStateChange();
   };
@@ -200,7 +231,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       dc.binaryType = 'arraybuffer';
       dc.bufferedAmountLowThreshold = lowWatermarkBytes;
     }
-    checkRoute();
+    checkPath();
     const verified = pc ? checkRemoteFingerprint(pc) : Promise.resolve<FingerprintCheck>('unavailable');
     verified.then(
       (result) => {
@@ -227,7 +258,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     if (ended) return;
     ended = true;
     clearTimeout(timeout);
-    clearInterval(routeTimer);
+    clearInterval(pathTimer);
     recovery.dispose();
     unsubscribeIce();
     handlers?.close(lastError);
