@@ -1,8 +1,18 @@
 // Tabs of one browser over BroadcastChannel (Node's global one here): the bus alone, then room
-// connectors that find each other over it while the relay never connects, or over both at once.
+// connectors that find each other over it while the relay never connects, or over both at once
+// (in-memory channels there, on a manual clock, so the room can be let settle).
 import { afterEach, describe, expect, it } from 'vitest';
+import { createManualClock, type Clock } from '../core/clock';
 import { createSecret, deriveRoomKeys } from '../core/room-keys';
-import { createFakeWebRtc, createMemoryRelay, joinTestRoom, unreachableRelay, type TestRoomPeer } from '../test-support/memory-relay';
+import {
+  createFakeWebRtc,
+  createMemoryBroadcastChannels,
+  createMemoryRelay,
+  createRoomSimulation,
+  joinTestRoom,
+  unreachableRelay,
+  type TestRoomPeer,
+} from '../test-support/memory-relay';
 import { waitFor } from '../test-support/swarm-fixtures';
 import { broadcastChannelName, createBroadcastBus } from './broadcast-bus';
 import type { RelayClient, RelayHandlers } from './relay-client';
@@ -17,7 +27,7 @@ const broadcastBus: BusFactory = (handlers) => createBroadcastBus(handlers);
 /** A fresh room per test, so no test hears another's channel. */
 const freshRoom = () => deriveRoomKeys(createSecret());
 
-function bus() {
+function bus(clock: Clock) {
   const received: string[] = [];
   const notices: string[] = [];
   let subscribed = 0;
@@ -26,7 +36,7 @@ function bus() {
     onSubscribed: () => subscribed++,
     onNotice: (message) => notices.push(message),
   };
-  const client: RelayClient = createBroadcastBus(handlers);
+  const client: RelayClient = createBroadcastBus({ ...handlers, clock });
   cleanups.push(() => client.close());
   return { client, received, notices, subscribed: () => subscribed };
 }
@@ -40,25 +50,32 @@ function join(...args: Parameters<typeof joinTestRoom>): TestRoomPeer {
 describe('BroadcastChannel bus', () => {
   it('reports subscribed, delivers to the other tabs of the topic (not back to itself), and stops after leave', async () => {
     const topic = `room-${createSecret()}`;
-    const a = bus();
-    const b = bus();
-    a.client.subscribe(topic);
-    b.client.subscribe(topic);
+    const clock = createManualClock();
+    const a = bus(clock);
+    const b = bus(clock);
+    // A tab that stays: its channel is newer than b's, and a channel's messages reach the tabs of one
+    // browser oldest channel first (HTML, BroadcastChannel postMessage), so it is the barrier for b.
+    const c = bus(clock);
+    for (const tab of [a, b, c]) tab.client.subscribe(topic);
     expect(a.client.publish('another-room', 'nope')).toBe(false);
-    await waitFor(() => a.subscribed() === 1 && b.subscribed() === 1, 1000, 'subscribed');
+    expect([a.subscribed(), b.subscribed(), c.subscribed()]).toEqual([0, 0, 0]); // not from inside subscribe()
+    clock.advance(0);
+    expect([a.subscribed(), b.subscribed(), c.subscribed()]).toEqual([1, 1, 1]);
     expect(a.client.publish(topic, 'hello from a')).toBe(true);
-    await waitFor(() => b.received.length === 1, 1000, 'delivery');
+    await waitFor(() => b.received.length === 1 && c.received.length === 1, 1000, 'delivery');
     expect(b.received).toEqual(['hello from a']);
     b.client.leave(topic);
+    expect(b.client.publish(topic, 'from b')).toBe(false);
     a.client.publish(topic, 'after leave');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => c.received.length === 2, 1000, 'delivery to the tab that stayed');
+    expect(c.received).toEqual(['hello from a', 'after leave']);
     expect(b.received).toEqual(['hello from a']);
     expect(a.received).toEqual([]);
   });
 
   it('reports, and does not deliver, a message that is not text', async () => {
     const topic = `room-${createSecret()}`;
-    const a = bus();
+    const a = bus(createManualClock());
     a.client.subscribe(topic);
     const raw = new BroadcastChannel(broadcastChannelName(topic));
     cleanups.push(() => raw.close());
@@ -78,14 +95,19 @@ describe('BroadcastChannel bus', () => {
 
   it('makes one connection when every envelope arrives twice, over the relay and over BroadcastChannel', async () => {
     const keys = await freshRoom();
-    const relay = createMemoryRelay();
-    const webrtc = createFakeWebRtc();
-    const buses = [relay.connect, broadcastBus];
-    const peers = ['a2', 'b2', 'c2'].map((id) => join(keys, id, { buses, webrtc }));
-    await waitFor(() => webrtc.openPairs().length === 3, 5000, 'a full mesh of three');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const peers: TestRoomPeer[] = [];
+    const sim = createRoomSimulation(() => peers);
+    const { clock } = sim;
+    const relay = createMemoryRelay(clock);
+    const webrtc = createFakeWebRtc(clock);
+    const channels = createMemoryBroadcastChannels(clock);
+    const buses: BusFactory[] = [relay.connect, (handlers) => createBroadcastBus({ ...handlers, clock, createChannel: channels })];
+    peers.push(...['a2', 'b2', 'c2'].map((id) => join(keys, id, { buses, webrtc, clock })));
+    await sim.settle(); // every envelope sent has arrived twice and been handled; time has not moved
+    expect(webrtc.openPairs()).toEqual(['a2|b2', 'a2|c2', 'b2|c2']);
     expect(webrtc.attempts.filter((x) => x.endsWith(':offer')).sort()).toEqual(['a2->b2:offer', 'a2->c2:offer', 'b2->c2:offer']);
     expect(peers.map((p) => p.links.length)).toEqual([2, 2, 2]);
-    expect(peers.some((p) => p.events.includes('envelope-rejected'))).toBe(true); // the second copies
+    // Everyone dropped second copies, as replays.
+    expect(peers.map((p) => p.entries.some((e) => e.event === 'envelope-rejected' && e.fields.reason === 'replayed'))).toEqual([true, true, true]);
   });
 });

@@ -1,6 +1,6 @@
 // Tabs of one browser find each other over BroadcastChannel, with the same sealed envelopes as the
 // relay and the same RelayClient interface, so two tabs swarm even while the relay is down.
-
+import { systemClock, type Clock } from '../core/clock';
 import type { RelayClient, RelayHandlers } from './relay-client';
 
 /** Channel name of a topic (the room id, never the secret): one channel per room. */
@@ -14,9 +14,11 @@ export interface BroadcastChannelLike {
   close(): void;
 }
 
-/** Options: the handlers, and the channel factory (defaults to the global BroadcastChannel). */
+/** Options: the handlers, the channel factory (defaults to the global BroadcastChannel), and the clock. */
 export interface BroadcastBusOptions extends RelayHandlers {
   readonly createChannel?: (name: string) => BroadcastChannelLike;
+  /** Defers "subscribed" until the caller has finished wiring up (tests pass a manual clock). */
+  readonly clock?: Clock;
 }
 
 /** Whether this browser has BroadcastChannel (every current engine does; very old Safari did not). */
@@ -25,6 +27,7 @@ export const hasBroadcastChannel = (): boolean => typeof BroadcastChannel === 'f
 /** A bus over one BroadcastChannel per subscribed topic. Subscribing succeeds at once (asynchronously). */
 export function createBroadcastBus(options: BroadcastBusOptions): RelayClient {
   const createChannel = options.createChannel ?? ((name: string) => new BroadcastChannel(name));
+  const clock = options.clock ?? systemClock;
   const channels = new Map<string, BroadcastChannelLike>();
   let closed = false;
 
@@ -44,7 +47,7 @@ export function createBroadcastBus(options: BroadcastBusOptions): RelayClient {
       channel.onmessageerror = () => options.onNotice?.('broadcast channel message could not be read');
       channels.set(topic, channel);
       // Like the relay's "subscribed" frame: after the caller has finished wiring up.
-      setTimeout(() => {
+      clock.setTimeout(() => {
         if (channels.get(topic) === channel) options.onSubscribed(topic);
       }, 0);
     },

@@ -1,8 +1,8 @@
-// The mesh cap: pure rules (table-driven), then whole rooms of connectors over the in-memory relay.
+// The mesh cap: pure rules (table-driven), then whole rooms of connectors over the in-memory relay,
+// on a manual clock: time moves from timer to timer, and the room settles in between.
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveRoomKeys } from '../core/room-keys';
-import { createFakeWebRtc, createMemoryRelay, joinTestRoom, type TestRoomPeer } from '../test-support/memory-relay';
-import { waitFor } from '../test-support/swarm-fixtures';
+import { createFakeWebRtc, createMemoryRelay, createRoomSimulation, joinTestRoom, type TestRoomPeer } from '../test-support/memory-relay';
 import { createConnectionBudget } from '../transport/connection-budget';
 import { createMeshLimits, linkKindFor, meshCapBaseLinks, meshCapJitterLinks, parseHello, type LinkKind, type MeshLimits } from './mesh';
 import { createPeerBook } from './peer-book';
@@ -24,12 +24,13 @@ afterEach(() => {
   for (const peer of joined.splice(0)) peer.connector.close();
 });
 
-/** A room of connectors on one in-memory relay and fake WebRTC. */
+/** A room of connectors on one in-memory relay, fake WebRTC and manual clock. */
 function room(mesh: Partial<MeshLimits> = small) {
-  const relay = createMemoryRelay();
-  const webrtc = createFakeWebRtc();
+  const sim = createRoomSimulation(() => joined);
+  const relay = createMemoryRelay(sim.clock);
+  const webrtc = createFakeWebRtc(sim.clock);
   const join = (id: string, extra: Parameters<typeof joinTestRoom>[2] extends infer O ? Partial<O> : never = {}) => {
-    const peer = joinTestRoom(keys, id, { buses: [relay.connect], webrtc, mesh, ...extra });
+    const peer = joinTestRoom(keys, id, { buses: [relay.connect], webrtc, mesh, clock: sim.clock, ...extra });
     joined.push(peer);
     return peer;
   };
@@ -49,10 +50,11 @@ function room(mesh: Partial<MeshLimits> = small) {
     }
     return ids.every((id) => seen.has(id));
   };
-  return { relay, webrtc, join, degree, connected };
+  return { sim, relay, webrtc, join, degree, connected };
 }
 
-const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Long enough for every invite out to be taken up or lapse, and a few refill rounds to run. */
+const quietMs = small.inviteTimeoutMs;
 const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
 
 describe('mesh rules', () => {
@@ -111,70 +113,76 @@ describe('mesh rules', () => {
 
 describe('mesh cap in a room', () => {
   it('12 peers with a cap of 5: nobody past the hard cap, everyone at least the minimum, one connected mesh', async () => {
-    const { join, webrtc, degree, connected } = room();
+    const { sim, join, webrtc, degree, connected } = room();
     const everyone = ids(12, 'p');
     // Half join at once, the rest one by one into a room that is already full.
     for (const id of everyone.slice(0, 6)) join(id);
     for (const id of everyone.slice(6)) {
-      await settle(30);
+      await sim.runFor(30);
       join(id);
     }
-    await waitFor(() => everyone.every((id) => degree(id) >= small.minLinks), 5000, 'minimum links');
-    await waitFor(() => connected(everyone), 5000, 'one connected mesh');
-    await settle();
+    await sim.runUntil(() => everyone.every((id) => degree(id) >= small.minLinks), 5000, 'minimum links');
+    await sim.runUntil(() => connected(everyone), 5000, 'one connected mesh');
+    await sim.runFor(quietMs);
     const degrees = everyone.map(degree);
     expect(Math.max(...degrees)).toBeLessThanOrEqual(small.hardCapLinks);
     expect(Math.min(...degrees)).toBeGreaterThanOrEqual(small.minLinks);
+    expect(connected(everyone)).toBe(true);
     expect(webrtc.openPairs().length).toBeLessThan((12 * 11) / 2); // a partial mesh, not a full one
   });
 
   it('a crowd of 30 joining at once: one connected mesh, not islands of those who heard each other first', async () => {
-    const { join, degree, connected } = room();
+    const { sim, join, degree, connected } = room();
     const everyone = ids(30, 'c');
     for (const id of everyone) join(id);
-    await waitFor(() => everyone.every((id) => degree(id) >= small.minLinks), 10_000, 'minimum links');
-    await waitFor(() => connected(everyone), 10_000, 'one connected mesh');
+    await sim.runUntil(() => everyone.every((id) => degree(id) >= small.minLinks), 10_000, 'minimum links');
+    await sim.runUntil(() => connected(everyone), 10_000, 'one connected mesh');
     expect(Math.max(...everyone.map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
   });
 
   it('a newcomer to a full room gets links', async () => {
-    const { join, degree } = room({ ...small, randomLinks: 0 }); // so that 6 peers fill up as a full mesh
+    const { sim, join, degree } = room({ ...small, randomLinks: 0 }); // so that 6 peers fill up as a full mesh
     const old = ids(6, 'f');
     for (const id of old) join(id);
-    await waitFor(() => old.every((id) => degree(id) === 5), 5000, 'a full room (everyone at the cap)');
+    await sim.runUntil(() => old.every((id) => degree(id) === 5), 5000, 'a full room (everyone at the cap)');
     join('f99');
-    await waitFor(() => degree('f99') >= small.minLinks, 5000, 'newcomer links');
-    await settle();
-    expect([...old, 'f99'].every((id) => degree(id) <= small.hardCapLinks)).toBe(true);
+    await sim.runUntil(() => degree('f99') >= small.minLinks, 5000, 'newcomer links');
+    await sim.runFor(quietMs);
+    expect([...old, 'f99'].map(degree).filter((n) => n > small.hardCapLinks)).toEqual([]);
+    expect(degree('f99')).toBeGreaterThanOrEqual(small.minLinks);
   });
 
   it('refills after a link closes, greeting first a peer that a full room had left out', async () => {
     // Cap 2 and no room past it: d finds the room full and stays alone until a link closes.
-    const { join, webrtc, degree } = room({ ...small, capLinks: 2, hardCapLinks: 2, minLinks: 1, randomLinks: 0 });
+    const { sim, join, webrtc, degree } = room({ ...small, capLinks: 2, hardCapLinks: 2, minLinks: 1, randomLinks: 0 });
+    const full: TestRoomPeer[] = [];
     for (const id of ['a', 'b', 'c']) {
-      join(id);
-      await settle(30);
+      full.push(join(id));
+      await sim.runFor(30);
     }
-    await waitFor(() => webrtc.openPairs().length === 3, 5000, 'triangle');
+    await sim.runUntil(() => webrtc.openPairs().length === 3, 5000, 'triangle');
     const d = join('d');
-    await settle();
+    await sim.runFor(quietMs);
+    // Each of the full three heard d's hello and declined it, at its cap; so d stayed alone.
+    for (const peer of full) expect(peer.entries).toContainEqual({ event: 'hello-declined', fields: { peerId: 'd', links: 2 } });
     expect(degree('d')).toBe(0);
     expect(d.events).not.toContain('link-open');
     webrtc.cut('a', 'c');
-    await waitFor(() => degree('d') === 2, 5000, 'd linked by the refills of a and c');
+    await sim.runUntil(() => degree('d') === 2, 5000, 'd linked by the refills of a and c');
     expect(webrtc.openPairs()).toEqual(['a|b', 'a|d', 'b|c', 'c|d']);
   });
 
   it('stops connecting when the connection budget is spent, and says so once', async () => {
-    const { join, webrtc, degree } = room({ ...small, capLinks: 10, hardCapLinks: 10 });
+    const { sim, join, webrtc, degree } = room({ ...small, capLinks: 10, hardCapLinks: 10 });
     const reports: string[] = [];
     const budget = createConnectionBudget({ limit: 2, onExhausted: (message) => reports.push(message) });
     const a = join('a', { budget });
     for (const id of ['b', 'c', 'd', 'e']) join(id);
-    await waitFor(() => reports.length === 1, 5000, 'the report');
-    await settle();
+    await sim.runUntil(() => reports.length === 1, 5000, 'the report');
+    await sim.runFor(quietMs);
     join('f');
-    await settle();
+    await sim.runUntil(() => degree('f') === 4, 5000, 'f linked to the others'); // the others still link up
+    await sim.runFor(quietMs);
     expect(budget.count).toBe(2);
     expect(webrtc.attempts.filter((x) => x.startsWith('a->'))).toHaveLength(2);
     expect(degree('a')).toBe(2);
@@ -182,6 +190,6 @@ describe('mesh cap in a room', () => {
     expect(a.events.filter((e) => e === 'connect-refused')).toHaveLength(1);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatch(/2 peer connections.*will not connect to new peers/);
-    expect(degree('f')).toBe(4); // the others still link up
+    expect(degree('f')).toBe(4);
   });
 });

@@ -1,10 +1,12 @@
 // The browser relay client against the real relay (signaling/) on a random port, including a restart.
+// Real sockets, so tests wait for what arrives; the reconnect backoff runs on a manual clock.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createRelay, type Relay } from '../../signaling/relay';
+import { createManualClock, type Clock } from '../core/clock';
 import { waitFor } from '../test-support/swarm-fixtures';
 import { parseIceServers } from './ice-servers';
-import { createRelayClient, type RelayClient } from './relay-client';
+import { baseBackoffMs, createRelayClient, maxBackoffMs, type RelayClient } from './relay-client';
 
 const opened: RelayClient[] = [];
 const relays: Relay[] = [];
@@ -19,7 +21,10 @@ async function startRelay(port = 0): Promise<Relay> {
   return relay;
 }
 
-function client(port: number) {
+/** Where in each backoff window the clients retry: a fixed draw, so the delays are known. */
+const jitterDraw = 0.2;
+
+function client(port: number, clock: Clock = createManualClock()) {
   const received: string[] = [];
   let subscribedCount = 0;
   const statuses: string[] = [];
@@ -27,7 +32,8 @@ function client(port: number) {
     url: `ws://127.0.0.1:${port}/signal`,
     // The browser's WebSocket and ws share the on* handler API the client uses.
     createSocket: (url) => new NodeWebSocket(url) as unknown as WebSocket,
-    random: () => 0.2,
+    random: () => jitterDraw,
+    clock,
     onMessage: (_topic, data) => received.push(data),
     onSubscribed: () => subscribedCount++,
     onStatus: (status) => statuses.push(status),
@@ -77,34 +83,43 @@ describe('relay client', () => {
     const relay = await startRelay();
     const a = client(relay.address.port);
     const b = client(relay.address.port);
-    a.relayClient.subscribe('room-1');
-    b.relayClient.subscribe('room-1');
-    await waitFor(() => a.subscribed() === 1 && b.subscribed() === 1, 5000, 'subscriptions');
+    for (const topic of ['room-1', 'barrier']) {
+      a.relayClient.subscribe(topic);
+      b.relayClient.subscribe(topic);
+    }
+    await waitFor(() => a.subscribed() === 2 && b.subscribed() === 2, 5000, 'subscriptions');
     expect(a.relayClient.publish('room-1', 'hello from a')).toBe(true);
     await waitFor(() => b.received.length === 1, 5000, 'delivery');
     expect(b.received).toEqual(['hello from a']);
     expect(a.received).toEqual([]);
     b.relayClient.leave('room-1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
     a.relayClient.publish('room-1', 'after leave');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(b.received).toEqual(['hello from a']);
+    // The relay forwards a's frames to b in order: had 'after leave' reached b, it would be there first.
+    a.relayClient.publish('barrier', 'barrier');
+    await waitFor(() => b.received.includes('barrier'), 5000, 'the barrier');
+    expect(b.received).toEqual(['hello from a', 'barrier']);
   });
 
   it('reconnects with backoff after the relay restarts, re-subscribes and delivers again', async () => {
     const first = await startRelay();
     const port = first.address.port;
-    const a = client(port);
-    const b = client(port);
+    const clock = createManualClock();
+    const a = client(port, clock);
+    const b = client(port, clock);
     a.relayClient.subscribe('room-2');
     b.relayClient.subscribe('room-2');
     await waitFor(() => a.subscribed() === 1 && b.subscribed() === 1, 5000, 'first subscriptions');
     await first.close();
     relays.splice(relays.indexOf(first), 1);
-    await waitFor(() => a.statuses.includes('closed'), 5000, 'noticing the outage');
+    await waitFor(() => a.statuses.includes('closed') && b.statuses.includes('closed'), 5000, 'noticing the outage');
     expect(a.relayClient.publish('room-2', 'lost')).toBe(false);
+    // Each waits its first backoff (a subscription reset the attempts), and has not retried yet.
+    expect(clock.pending()).toEqual([jitterDraw * baseBackoffMs, jitterDraw * baseBackoffMs]);
+    expect(a.statuses).toEqual(['connecting', 'open', 'closed']);
     await startRelay(port);
-    await waitFor(() => a.subscribed() === 2 && b.subscribed() === 2, 10_000, 're-subscriptions');
+    clock.advance(jitterDraw * baseBackoffMs);
+    expect(a.statuses.at(-1)).toBe('connecting');
+    await waitFor(() => a.subscribed() === 2 && b.subscribed() === 2, 5000, 're-subscriptions');
     a.relayClient.publish('room-2', 'back');
     await waitFor(() => b.received.includes('back'), 5000, 'delivery after restart');
   });
@@ -114,11 +129,22 @@ describe('relay client', () => {
     const port = relay.address.port;
     await relay.close();
     relays.splice(0);
-    const a = client(port);
-    await waitFor(() => a.statuses.filter((s) => s === 'connecting').length >= 3, 10_000, 'retries');
+    const clock = createManualClock();
+    const a = client(port, clock);
+    const closedCount = () => a.statuses.filter((s) => s === 'closed').length;
+    // Full jitter over a doubling cap: with a fixed draw, each retry waits twice as long as the last.
+    const delayMs = (failures: number): number => jitterDraw * baseBackoffMs * 2 ** (failures - 1);
+    for (const failures of [1, 2, 3]) {
+      await waitFor(() => closedCount() === failures, 5000, `failure ${failures}`);
+      expect(clock.pending()).toEqual([delayMs(failures)]);
+      clock.advance(delayMs(failures));
+      expect(a.statuses.at(-1)).toBe('connecting');
+    }
+    await waitFor(() => closedCount() === 4, 5000, 'failure 4');
+    expect(clock.pending()).toEqual([delayMs(4)]);
     a.relayClient.close();
-    const attempts = a.statuses.length;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(a.statuses.length).toBe(attempts);
+    expect(clock.pending()).toEqual([]); // the retry was cancelled
+    clock.advance(maxBackoffMs);
+    expect(a.statuses).toEqual(['connecting', 'closed', 'connecting', 'closed', 'connecting', 'closed', 'connecting', 'closed']);
   });
 });

@@ -1,5 +1,7 @@
 // The browser's client of the relay (signaling/): topic pub/sub over one WebSocket,
 // reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect.
+import { systemClock, type Clock, type TimerHandle } from '../core/clock';
+import type { RelayStatus } from '../core/ports';
 import { parseIceServers } from './ice-servers';
 
 /** First reconnect delay cap: quick enough that a relay restart is barely noticed. */
@@ -8,8 +10,8 @@ export const baseBackoffMs = 500;
 /** Longest reconnect delay cap: a relay down for minutes is retried twice a minute. */
 export const maxBackoffMs = 30_000;
 
-/** Connection state, for the UI and for re-announcing. */
-export type RelayStatus = 'connecting' | 'open' | 'closed';
+/** Connection state, for the UI and for re-announcing (declared in core: the app reads it too). */
+export type { RelayStatus };
 
 /** What the client reports. */
 export interface RelayHandlers {
@@ -38,6 +40,8 @@ export interface RelayClientOptions extends RelayHandlers {
   readonly url: string;
   readonly createSocket?: (url: string) => WebSocket;
   readonly random?: () => number;
+  /** Time for the reconnect backoff (tests pass a manual clock). */
+  readonly clock?: Clock;
 }
 
 /** WebSocket.OPEN, spelled out so the client also runs where no global WebSocket exists (Node tests). */
@@ -57,11 +61,12 @@ function parseRelayFrame(text: unknown): Record<string, unknown> | null {
 export function createRelayClient(options: RelayClientOptions): RelayClient {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? systemClock;
   const topics = new Set<string>();
   let socket: WebSocket | null = null;
   let attempt = 0;
   let closed = false;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: TimerHandle | null = null;
 
   const sendJson = (frame: object): boolean => {
     if (socket?.readyState !== socketOpen) return false;
@@ -90,7 +95,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     if (closed || retryTimer !== null) return;
     const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
     attempt = Math.min(attempt + 1, 16);
-    retryTimer = setTimeout(() => {
+    retryTimer = clock.setTimeout(() => {
       retryTimer = null;
       connect();
     }, random() * capMs);
@@ -134,7 +139,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     publish: (topic, data) => sendJson({ type: 'publish', topic, data }),
     close() {
       closed = true;
-      if (retryTimer !== null) clearTimeout(retryTimer);
+      if (retryTimer !== null) clock.clearTimeout(retryTimer);
       socket?.close(1000, 'bye');
       socket = null;
     },

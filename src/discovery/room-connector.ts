@@ -8,6 +8,7 @@
 // forms only when both sides agreed, so no connection is started only to be refused. Below its cap
 // a peer keeps inviting peers it has heard of, needy ones first, otherwise at random: these random
 // links are what keep a partial mesh in one piece when a crowd all hears the same first few.
+import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { Logger, PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, type OpenedEnvelope } from './envelope';
@@ -61,13 +62,16 @@ export interface RoomConnectorOptions {
   /** Mesh limits to override (tests use small rooms). */
   readonly mesh?: Partial<MeshLimits>;
   readonly random?: () => number;
-  readonly now?: () => number;
+  /** Time for invites, refills and rescues (tests pass a manual clock). */
+  readonly clock?: Clock;
 }
 
 /** A running room membership. */
 export interface RoomConnector {
   /** Connections being set up or open. */
   readonly linkCount: number;
+  /** Envelopes being sealed or opened: 0 when signaling is idle (tests wait for it). */
+  readonly pendingEnvelopes: number;
   /** This tab's mesh limits (its cap includes its random jitter). */
   readonly limits: MeshLimits;
   close(): void;
@@ -80,7 +84,8 @@ const isOffer = (data: unknown): boolean =>
 export function createRoomConnector(options: RoomConnectorOptions): RoomConnector {
   const { myPeerId, log } = options;
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
   const limits = createMeshLimits(random, options.mesh);
   const book = createPeerBook(limits, random, now);
   const attempts = new Map<string, PeerConnection>();
@@ -93,10 +98,10 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   let closed = false;
   /** The transport refused a connection: the tab's budget is spent, so we stop inviting peers. */
   let exhausted = false;
-  let refillTimer: ReturnType<typeof setTimeout> | null = null;
+  let refillTimer: TimerHandle | null = null;
   let refillAt = Infinity;
   /** Rescue invites waiting for their delay, by peer. */
-  const rescues = new Map<string, ReturnType<typeof setTimeout>>();
+  const rescues = new Map<string, TimerHandle>();
 
   /** Links open, being set up, or promised by an invite. */
   const load = (): number => attempts.size + invites.size;
@@ -115,9 +120,9 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
 
   const scheduleRefill = (delayMs: number): void => {
     if (closed || exhausted || now() + delayMs >= refillAt) return;
-    if (refillTimer !== null) clearTimeout(refillTimer);
+    if (refillTimer !== null) clock.clearTimeout(refillTimer);
     refillAt = now() + delayMs;
-    refillTimer = setTimeout(refill, delayMs);
+    refillTimer = clock.setTimeout(refill, delayMs);
   };
 
   const invite = (to: string, kind: LinkKind): void => {
@@ -228,7 +233,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     // An invite to the smaller id is taken up at once; otherwise invite (back), and the smaller id initiates.
     if (addressed && myPeerId < from) connectTo(from, true, kind);
     else if (addressed || kind !== 'rescue') invite(from, kind);
-    else if (!rescues.has(from)) rescues.set(from, setTimeout(() => rescue(from), limits.rescueDelayMs));
+    else if (!rescues.has(from)) rescues.set(from, clock.setTimeout(() => rescue(from), limits.rescueDelayMs));
   };
 
   /** A needy peer's broadcast, a while later: invite it if it is still needy, as far as we know, and we still can. */
@@ -251,7 +256,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   };
 
   const onEnvelope = (envelope: OpenedEnvelope): void => {
-    if (closed || options.isBanned(envelope.from)) return;
+    if (closed) return;
+    if (options.isBanned(envelope.from)) return log('envelope-refused', { peerId: envelope.from, reason: 'banned' });
     if (envelope.type === 'signal') {
       book.heard(envelope.from);
       return onSignal(envelope.from, envelope.payload);
@@ -277,11 +283,14 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     get linkCount() {
       return attempts.size;
     },
+    get pendingEnvelopes() {
+      return channel.pendingEnvelopes;
+    },
     limits,
     close() {
       closed = true;
-      if (refillTimer !== null) clearTimeout(refillTimer);
-      for (const timer of rescues.values()) clearTimeout(timer);
+      if (refillTimer !== null) clock.clearTimeout(refillTimer);
+      for (const timer of rescues.values()) clock.clearTimeout(timer);
       channel.close();
       for (const attempt of attempts.values()) attempt.destroy('left the room');
       attempts.clear();

@@ -33,6 +33,8 @@ export const forgeryAlertThreshold = 1;
 export interface SignalingChannel {
   /** Seals and publishes an envelope to every bus, or only to bus number `onlyBus`. */
   send(to: string, type: EnvelopeType, payload: unknown, onlyBus?: number): void;
+  /** Envelopes being sealed and published, or received and being opened: 0 when idle. */
+  readonly pendingEnvelopes: number;
   close(): void;
 }
 
@@ -43,6 +45,8 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   let forgeries = 0;
   let seq = 0;
   let closed = false;
+  let pending = 0;
+  const settled = (): void => void (pending -= 1);
   // Envelopes are published in sequence order (receivers drop a lower sequence as a replay).
   let publishTail: Promise<void> = Promise.resolve();
   // One receive queue for all buses: decryption is async, and sequence numbers must be checked in
@@ -75,7 +79,11 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   const buses = options.buses.map((connect, index) =>
     connect({
       onMessage: (_topic, data) => {
-        receiveTail = receiveTail.then(() => receive(data)).catch((error: unknown) => log('relay-message-failed', { error: String(error) }));
+        pending += 1;
+        receiveTail = receiveTail
+          .then(() => receive(data))
+          .catch((error: unknown) => log('relay-message-failed', { error: String(error) }))
+          .finally(settled);
       },
       onSubscribed: () => options.onSubscribed(index),
       onNotice: (message) => log('relay-notice', { message }),
@@ -86,6 +94,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   return {
     send(to, type, payload, onlyBus) {
       seq += 1;
+      pending += 1;
       const sealed = sealEnvelope(keys.signalingKey, keys.roomId, { from: myPeerId, to, type, seq }, payload);
       publishTail = publishTail
         .then(() => sealed)
@@ -98,7 +107,11 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
             if (!published) log('signal-dropped', { reason: 'no bus connected' });
           },
           (error: unknown) => log('seal-failed', { error: String(error) }),
-        );
+        )
+        .finally(settled);
+    },
+    get pendingEnvelopes() {
+      return pending;
     },
     close() {
       closed = true;

@@ -1,6 +1,9 @@
-// An in-memory relay hub and fake WebRTC connector for room-connector tests.
+// An in-memory relay hub, BroadcastChannels and fake WebRTC connector for room-connector tests, and
+// a driver that runs a room of connectors on a manual clock.
+import { createManualClock, systemClock, type Clock, type ManualClock } from '../core/clock';
 import type { PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
+import type { BroadcastChannelLike } from '../discovery/broadcast-bus';
 import type { MeshLimits } from '../discovery/mesh';
 import { createRoomConnector, type BusFactory, type ConnectPeer, type RoomConnector } from '../discovery/room-connector';
 import type { RelayClient, RelayHandlers } from '../discovery/relay-client';
@@ -10,9 +13,13 @@ import { createLinkPair } from './memory-link';
 /** Rewrites, drops (null) or duplicates (array) what the relay forwards: a hostile relay. */
 export type RelayTamper = (data: string) => string | string[] | null;
 
-/** A pub/sub hub that delivers asynchronously, in order, to every other subscriber. */
-export function createMemoryRelay() {
+/**
+ * A pub/sub hub that delivers asynchronously (0 ms timers on `clock`), in order, to every other
+ * subscriber. `sent` keeps every envelope published, as it was sent (before any tampering).
+ */
+export function createMemoryRelay(clock: Clock = systemClock) {
   const members = new Map<string, Set<RelayHandlers>>();
+  const sent: string[] = [];
   let tamper: RelayTamper | null = null;
   const connect = (handlers: RelayHandlers): RelayClient => {
     const topics = new Set<string>();
@@ -22,17 +29,18 @@ export function createMemoryRelay() {
         const set = members.get(topic) ?? new Set();
         set.add(handlers);
         members.set(topic, set);
-        setTimeout(() => handlers.onSubscribed(topic), 0);
+        clock.setTimeout(() => handlers.onSubscribed(topic), 0);
       },
       leave(topic) {
         members.get(topic)?.delete(handlers);
       },
       publish(topic, data) {
         if (!topics.has(topic)) return false;
+        sent.push(data);
         const outgoing = tamper ? tamper(data) : data;
         const list = outgoing === null ? [] : Array.isArray(outgoing) ? outgoing : [outgoing];
         for (const other of members.get(topic) ?? []) {
-          if (other !== handlers) for (const text of list) setTimeout(() => other.onMessage(topic, text), 0);
+          if (other !== handlers) for (const text of list) clock.setTimeout(() => other.onMessage(topic, text), 0);
         }
         return true;
       },
@@ -41,7 +49,32 @@ export function createMemoryRelay() {
       },
     };
   };
-  return { connect, setTamper: (t: RelayTamper | null) => (tamper = t) };
+  return { connect, sent, setTamper: (t: RelayTamper | null) => (tamper = t) };
+}
+
+/**
+ * In-memory BroadcastChannels of one browser: a message reaches every other channel of its name
+ * open when it was posted (0 ms timers on `clock`), in order, and none that has closed since.
+ */
+export function createMemoryBroadcastChannels(clock: Clock = systemClock): (name: string) => BroadcastChannelLike {
+  const open = new Map<string, Set<BroadcastChannelLike>>();
+  return (name) => {
+    const group = open.get(name) ?? new Set<BroadcastChannelLike>();
+    open.set(name, group);
+    const channel: BroadcastChannelLike = {
+      onmessage: null,
+      onmessageerror: null,
+      postMessage(data) {
+        for (const other of group) {
+          // Only `data` is read from the event.
+          if (other !== channel) clock.setTimeout(() => group.has(other) && other.onmessage?.({ data } as MessageEvent), 0);
+        }
+      },
+      close: () => void group.delete(channel),
+    };
+    group.add(channel);
+    return channel;
+  };
 }
 
 /** A relay that never connects: it never subscribes and drops everything published. */
@@ -67,7 +100,7 @@ interface FakeEnd {
  * initiator gets it, both sides get the two ends of a memory link. Closing either link, or
  * destroying either side, ends both sides (as a real connection would). Records each attempt.
  */
-export function createFakeWebRtc() {
+export function createFakeWebRtc(clock: Clock = systemClock) {
   const attempts: string[] = [];
   /** The live end of `me` towards `remote`, by "me|remote". */
   const ends = new Map<string, FakeEnd>();
@@ -84,7 +117,7 @@ export function createFakeWebRtc() {
   const hangUp = (me: string, remote: string): void => {
     const other = ends.get(key(remote, me));
     end(me, remote, ends.get(key(me, remote)));
-    setTimeout(() => end(remote, me, other), 0);
+    clock.setTimeout(() => end(remote, me, other), 0);
   };
   const wrap = (me: string, remote: string, link: PeerLink): PeerLink => ({
     peerId: link.peerId,
@@ -102,7 +135,7 @@ export function createFakeWebRtc() {
       attempts.push(`${myId}->${remote}:${options.initiator ? 'offer' : 'answer'}`);
       const fake: FakeEnd = { onLink: options.onLink, onClose: options.onClose, link: null, raw: null, ended: false };
       ends.set(key(myId, remote), fake);
-      if (options.initiator) setTimeout(() => !fake.ended && options.onSignal({ type: 'offer', sdp: `from ${myId}` }), 0);
+      if (options.initiator) clock.setTimeout(() => !fake.ended && options.onSignal({ type: 'offer', sdp: `from ${myId}` }), 0);
       return {
         signal(data) {
           const signal = data as { type?: string };
@@ -137,12 +170,19 @@ export function createFakeWebRtc() {
   return { forPeer, attempts, openPairs, cut: hangUp };
 }
 
-/** One test peer in a room: its connector, the links it was given, and the events it logged. */
+/** One entry of a connector's log. */
+export interface LogEntry {
+  readonly event: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** One test peer in a room: its connector, the links it was given, and the events it logged (names, and whole entries). */
 export interface TestRoomPeer {
   readonly id: string;
   readonly connector: RoomConnector;
   readonly links: PeerLink[];
   readonly events: string[];
+  readonly entries: LogEntry[];
 }
 
 /** Joins peer `id` to the room of `keys` over `buses`, connecting through the fake WebRTC. */
@@ -155,10 +195,12 @@ export function joinTestRoom(
     readonly banned?: ReadonlySet<string>;
     readonly mesh?: Partial<MeshLimits>;
     readonly budget?: ConnectionBudget;
+    readonly clock?: Clock;
   },
 ): TestRoomPeer {
   const links: PeerLink[] = [];
   const events: string[] = [];
+  const entries: LogEntry[] = [];
   const connector = createRoomConnector({
     keys,
     myPeerId: id,
@@ -166,8 +208,57 @@ export function joinTestRoom(
     connectPeer: options.webrtc.forPeer(id, options.budget),
     onLink: (link) => links.push(link),
     isBanned: (peerId) => options.banned?.has(peerId) ?? false,
-    log: (event) => events.push(event),
+    log: (event, fields = {}) => {
+      events.push(event);
+      entries.push({ event, fields });
+    },
     ...(options.mesh ? { mesh: options.mesh } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { id, connector, links, events };
+  return { id, connector, links, events, entries };
+}
+
+/** Wall-clock ms a room may take to settle before the test fails: signaling is a few ms of crypto. */
+const settleLimitMs = 10_000;
+
+/** One turn of the host's event loop: crypto finishes, then this resolves (never fake time). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a room of connectors on a manual clock, with the in-memory relay, channels and WebRTC on the
+ * same clock. Time moves only from timer to timer; in between, the room settles: every message
+ * due now is delivered and every envelope is sealed and opened. A settled room does nothing more
+ * until time moves, so what has not happened by then will not happen.
+ */
+export function createRoomSimulation(peers: () => Iterable<TestRoomPeer>, clock: ManualClock = createManualClock()) {
+  const busy = (): boolean => [...peers()].some((peer) => peer.connector.pendingEnvelopes > 0);
+  /** Delivers and processes everything due now. */
+  const settle = async (): Promise<void> => {
+    const deadline = Date.now() + settleLimitMs;
+    for (;;) {
+      if (clock.pending()[0] === 0) clock.advance(0);
+      else if (busy()) await nextTurn();
+      else return;
+      if (Date.now() > deadline) throw new Error(`the room did not settle within ${settleLimitMs} ms`);
+    }
+  };
+  /** Moves time on, timer by timer, until `condition` holds after the room settled; fails past `maxMs` of fake time. */
+  const runUntil = async (condition: () => boolean, maxMs: number, what: string): Promise<void> => {
+    const endMs = clock.now() + maxMs;
+    await settle();
+    while (!condition()) {
+      const nextMs = clock.pending()[0];
+      if (nextMs === undefined || clock.now() + nextMs > endMs) throw new Error(`no ${what} within ${maxMs} ms (fake time)`);
+      clock.advance(nextMs);
+      await settle();
+    }
+  };
+  /** Moves time on by `ms`, settling the room after every timer. */
+  const runFor = async (ms: number): Promise<void> => {
+    const endMs = clock.now() + ms;
+    await runUntil(() => (clock.pending()[0] ?? Infinity) > endMs - clock.now(), ms, 'end of the run');
+    clock.advance(endMs - clock.now());
+    await settle();
+  };
+  return { clock, settle, runUntil, runFor };
 }
