@@ -1,9 +1,7 @@
 // What the page shows about each peer's connection besides the swarm's byte counts: its route
 // (direct or through TURN), whether it is reconnecting, and peers no attempt could reach.
+import type { ConnectionReports, FingerprintCheck, Route } from '../core/ports';
 import { createDerivedStore, type ExternalStore } from '../core/store';
-import type { FingerprintCheck } from './fingerprint';
-import { isUnreachableError } from './link-error';
-import type { Route } from './route';
 
 /** A connection as the person sees it. */
 export type PeerConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unreachable';
@@ -18,15 +16,7 @@ export interface PeerStatus {
 }
 
 /** The statuses by peer id; the UI reads it, the transport's callbacks write it. */
-export interface PeerStatusBoard extends ExternalStore<ReadonlyMap<string, PeerStatus>> {
-  connecting(peerId: string): void;
-  opened(peerId: string): void;
-  route(peerId: string, route: Route): void;
-  fingerprint(peerId: string, result: FingerprintCheck): void;
-  recovering(peerId: string, on: boolean): void;
-  /** The attempt or link ended; `error` decides whether the peer is shown as unreachable. */
-  closed(peerId: string, error?: Error): void;
-}
+export interface PeerStatusBoard extends ExternalStore<ReadonlyMap<string, PeerStatus>>, ConnectionReports {}
 
 /** UI notifications at most this often: routes and states change rarely, but a crowd connects at once. */
 const notifyIntervalMs = 100;
@@ -50,7 +40,7 @@ export function createPeerStatusBoard(): PeerStatusBoard {
     route: (peerId, route) => update(peerId, (p) => (p ? { ...p, route } : null)),
     fingerprint: (peerId, result) => update(peerId, (p) => (p ? { ...p, fingerprint: result } : null)),
     recovering: (peerId, on) => update(peerId, (p) => (p ? { ...p, state: on ? 'reconnecting' : 'open' } : null)),
-    closed: (peerId, error) =>
-      update(peerId, (p) => (isUnreachableError(error) ? { peerId, state: 'unreachable', route: p?.route ?? null, fingerprint: p?.fingerprint ?? null } : null)),
+    closed: (peerId, unreachable) =>
+      update(peerId, (p) => (unreachable ? { peerId, state: 'unreachable', route: p?.route ?? null, fingerprint: p?.fingerprint ?? null } : null)),
   };
 }

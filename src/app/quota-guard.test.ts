@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageFullError } from '../core/ports';
 import { startQuotaGuard, storageMarginBytes } from './quota-guard';
-import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from './test-support/swarm-fixtures';
+import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../test-support/swarm-fixtures';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -27,7 +28,10 @@ describe('quota guard', () => {
     const signed = await shareBytes(seeder.swarm, seeder.store, 'big.bin', data, 1000);
     connect(seeder.swarm, 'S', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'paused', 5000, 'pause for space');
-    expect(leecher.swarm.getSnapshot().items[0]?.error).toMatch(/Not enough storage: big\.bin needs 1 MB more/);
+    // What is left to fetch (up to the whole 50 kB; a few chunks may land before the first estimate) against 1 kB free.
+    const notice = leecher.swarm.getSnapshot().items[0]?.notice;
+    expect(notice).toMatchObject({ code: 'not-enough-storage', freeBytes: 1000 });
+    expect(notice?.code === 'not-enough-storage' && notice.neededBytes > 1000 && notice.neededBytes <= 50_000).toBe(true);
     expect(persistAsked).toBe(1);
     freeBytes = 10_000_000;
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 5000, 'resume and complete');
@@ -40,7 +44,7 @@ describe('quota guard', () => {
     let diskFull = true;
     const realPut = leecher.store.putChunk;
     leecher.store.putChunk = async (itemId, index, bytes) => {
-      if (diskFull && leecher.store.writes >= 3) throw new DOMException('full', 'QuotaExceededError');
+      if (diskFull && leecher.store.writes >= 3) throw new StorageFullError();
       return realPut(itemId, index, bytes);
     };
     stops.push(

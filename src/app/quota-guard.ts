@@ -1,18 +1,15 @@
 // Keeps downloads within the browser's storage quota: before and while downloading, compares what
 // the downloading items still need with what `navigator.storage.estimate()` says is free, pauses an
 // item that cannot fit with a clear message, and resumes items paused for space once it is free.
-import type { Logger } from './core/ports';
-import { storageFullMessage } from './core/swarm/downloads';
-import type { Swarm } from './core/swarm/engine';
+import type { Logger } from '../core/ports';
+import type { Swarm } from '../core/swarm/engine';
+import { isWaitingForSpace } from '../core/swarm/types';
 
 /** Room kept free beyond what downloads need: estimates are approximate and stores have overhead. */
 export const storageMarginBytes = 32 * 1024 * 1024;
 
 /** How often free space is rechecked while something is downloading or waiting for space. */
 export const quotaCheckIntervalMs = 2_000;
-
-/** The first words of the message on an item paused before it ran out of space. */
-const notEnoughPrefix = 'Not enough storage';
 
 /** What the guard needs (the browser's in main.tsx; fakes in tests). */
 export interface QuotaGuardDeps {
@@ -24,19 +21,14 @@ export interface QuotaGuardDeps {
   readonly checkIntervalMs?: number;
 }
 
-const megabytes = (bytes: number): string => `${Math.ceil(bytes / 1e6)} MB`;
-
 /** Starts guarding; returns a stop function. */
 export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
   let askedPersist = false;
   let checking = false;
 
-  const waitingForSpace = (error: string | null): boolean =>
-    error === storageFullMessage || (error?.startsWith(notEnoughPrefix) ?? false);
-
   const check = async (): Promise<void> => {
     const items = deps.swarm.getSnapshot().items;
-    const active = items.filter((i) => i.status === 'downloading' || (i.status === 'paused' && waitingForSpace(i.error)));
+    const active = items.filter((i) => i.status === 'downloading' || (i.status === 'paused' && isWaitingForSpace(i.notice)));
     if (active.length === 0) return;
     if (!askedPersist) {
       askedPersist = true;
@@ -52,7 +44,7 @@ export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
       const remaining = item.totalBytes - item.verifiedBytes;
       if (item.status === 'downloading') {
         if (remaining <= free) free -= remaining;
-        else deps.swarm.pause(item.itemId, `${notEnoughPrefix}: ${item.name} needs ${megabytes(remaining)} more, ${megabytes(Math.max(0, free))} is free. Free some space (for example, delete old rooms) and it resumes.`);
+        else deps.swarm.pause(item.itemId, { code: 'not-enough-storage', neededBytes: remaining, freeBytes: Math.max(0, free) });
       } else if (remaining <= free) {
         free -= remaining;
         deps.log('storage-available', { itemId: item.itemId.slice(0, 12) });
@@ -69,12 +61,9 @@ export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
       .finally(() => (checking = false));
   };
 
-  // New downloads are checked as soon as they appear; all are rechecked on a timer.
-  let known = new Set<string>();
-  const unsubscribe = deps.swarm.subscribe(() => {
-    const downloading = deps.swarm.getSnapshot().items.filter((i) => i.status === 'downloading').map((i) => i.itemId);
-    if (downloading.some((id) => !known.has(id))) run();
-    known = new Set(downloading);
+  // A download that starts (or an item that arrives downloading) is checked at once; all are rechecked on a timer.
+  const unsubscribe = deps.swarm.events.subscribe((event) => {
+    if (event.type === 'item-downloading' || (event.type === 'item-added' && !event.local)) run();
   });
   const timer = setInterval(run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
   run();

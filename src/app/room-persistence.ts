@@ -2,12 +2,11 @@
 // into the engine when the room is reopened, and a sharer's dropped files are copied into IndexedDB
 // in the background so it keeps seeding after a reload. Composition-level: it drives the engine and
 // the stores it is given (main.tsx builds the real ones).
-import { chunkSpan, parseManifest, type SignedManifest } from './core/manifest';
-import type { Logger } from './core/ports';
-import { createDerivedStore, type ExternalStore } from './core/store';
-import type { Swarm } from './core/swarm/engine';
-import type { BrowserPieceStore } from './storage/piece-store';
-import type { RoomRecord, RoomsStore } from './storage/rooms-store';
+import { chunkSpan, parseManifest, type SignedManifest } from '../core/manifest';
+import type { KeptItemStore, Logger } from '../core/ports';
+import { createDerivedStore, type ExternalStore } from '../core/store';
+import type { Swarm } from '../core/swarm/engine';
+import type { RoomRecord, RoomsStore } from '../core/rooms';
 
 /** Items whose copy into this browser's storage is under way, with the fraction done. */
 export type KeepingSnapshot = ReadonlyMap<string, number>;
@@ -39,12 +38,14 @@ export interface RoomPersistence extends RoomLibrary {
   keepShared(signed: SignedManifest): void;
   /** Copies in progress, for the UI. */
   readonly keeping: ExternalStore<KeepingSnapshot>;
+  /** Stops listening to the engine. */
+  close(): void;
 }
 
 /** What persistence needs. */
 export interface RoomPersistenceDeps {
   readonly swarm: Swarm;
-  readonly pieces: Pick<BrowserPieceStore, 'getManifest' | 'putManifest' | 'heldChunks' | 'keepLocalItem' | 'deleteItem'>;
+  readonly pieces: KeptItemStore;
   readonly rooms: RoomsStore;
   readonly log: Logger;
   readonly reportError: (message: string) => void;
@@ -82,12 +83,12 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
     }
   };
 
+  /** Every item the engine adds from now on (shared, fetched or restored) is listed in the open room. */
+  let stopTracking: (() => void) | null = null;
   const trackNewItems = (): void => {
-    deps.swarm.subscribe(() => {
-      const ids = deps.swarm.getSnapshot().items.map((item) => item.itemId);
-      if (current && ids.some((id) => !current?.itemIds.includes(id))) {
-        update((record) => ({ ...record, itemIds: [...record.itemIds, ...ids.filter((id) => !record.itemIds.includes(id))] }));
-      }
+    stopTracking ??= deps.swarm.events.subscribe((event) => {
+      if (event.type !== 'item-added' || !current || current.itemIds.includes(event.itemId)) return;
+      update((record) => (record.itemIds.includes(event.itemId) ? record : { ...record, itemIds: [...record.itemIds, event.itemId] }));
     });
   };
 
@@ -139,6 +140,10 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
       if (stored) await restoreItems(stored);
       trackNewItems();
     },
+    close() {
+      stopTracking?.();
+      stopTracking = null;
+    },
     keepShared(signed) {
       update((record) => ({
         ...record,
@@ -147,12 +152,12 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
       }));
       progress.set(signed.itemId, 0);
       keeping.invalidate();
+      // The engine stores the manifest when the item is shared; this copies the data.
       deps.pieces
-        .putManifest(signed.itemId, signed.bytes)
-        .then(() => deps.pieces.keepLocalItem(signed, (copied, total) => {
+        .keepLocalItem(signed, (copied, total) => {
           progress.set(signed.itemId, total === 0 ? 1 : copied / total);
           keeping.invalidate();
-        }))
+        })
         .then(
           () => deps.log('kept-local-copy', { itemId: signed.itemId.slice(0, 12) }),
           (error: unknown) =>

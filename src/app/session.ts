@@ -1,12 +1,14 @@
 // The app's session: which room this tab is in, what it is preparing to share, and the errors to
 // show. It drives the engine and the room connection it is given; main.tsx builds the real parts.
-import type { SignedManifest } from './core/manifest';
-import { isFolderItem, planShares, type FolderFile } from './core/share-plan';
-import { createZipBlob } from './core/zip/zip-blob';
-import { createSecret } from './core/room-keys';
-import { createDerivedStore, type ExternalStore } from './core/store';
-import type { Swarm } from './core/swarm/engine';
-import type { RelayStatus } from './discovery/relay-client';
+import { errorMessage } from '../core/errors';
+import type { ErrorReport, ErrorReports } from './error-reports';
+import type { SignedManifest } from '../core/manifest';
+import { isFolderItem, planShares, type FolderFile } from '../core/share-plan';
+import { createZipBlob } from '../core/zip/zip-blob';
+import { createSecret } from '../core/room-keys';
+import { createDerivedStore, type ExternalStore } from '../core/store';
+import type { Swarm } from '../core/swarm/engine';
+import type { RelayStatus } from '../core/ports';
 
 /** What the session shows besides the swarm snapshot. */
 export interface SessionSnapshot {
@@ -14,7 +16,7 @@ export interface SessionSnapshot {
   readonly relayStatus: RelayStatus | 'offline';
   /** Names of files being hashed before they can be shared. */
   readonly preparing: readonly string[];
-  readonly errors: readonly { readonly id: number; readonly message: string }[];
+  readonly errors: readonly ErrorReport[];
 }
 
 /** The parts the session drives (real ones in main.tsx, fakes in tests). */
@@ -42,6 +44,8 @@ export interface SessionDeps {
   readonly saveUploadLimit: (bytesPerSecond: number | null) => void;
   /** This tab's peer id, as other peers see it. */
   readonly myPeerId: string;
+  /** Where errors for the person go (shared with the other parts main.tsx builds). */
+  readonly errors: ErrorReports;
 }
 
 /** What the UI calls. */
@@ -68,10 +72,9 @@ export function createSession(deps: SessionDeps): Session {
   let roomLink: string | null = null;
   let relayStatus: SessionSnapshot['relayStatus'] = 'offline';
   let preparing: string[] = [];
-  let errors: SessionSnapshot['errors'] = [];
-  let nextErrorId = 1;
   let leave: (() => void) | null = null;
-  const store = createDerivedStore<SessionSnapshot>(() => ({ roomLink, relayStatus, preparing, errors }), 0);
+  const store = createDerivedStore<SessionSnapshot>(() => ({ roomLink, relayStatus, preparing, errors: deps.errors.getSnapshot() }), 0);
+  deps.errors.subscribe(() => store.invalidate());
 
   const session: Session = {
     swarm: deps.swarm,
@@ -108,7 +111,7 @@ export function createSession(deps: SessionDeps): Session {
             deps.addLocalItem(signed, isFile ? [share.file] : share.files.map((f) => f.file));
             deps.swarm.shareItem(signed);
           } catch (error) {
-            session.reportError(`Could not share ${share.name}: ${error instanceof Error ? error.message : String(error)}`);
+            session.reportError(`Could not share ${share.name}: ${errorMessage(error)}`);
           } finally {
             preparing = withoutFirst(preparing, share.name);
             store.invalidate();
@@ -120,7 +123,7 @@ export function createSession(deps: SessionDeps): Session {
       const signed = deps.swarm.manifestOf(itemId);
       if (!signed) return session.reportError('That item is not known here.');
       const { name, files } = signed.manifest;
-      const fail = (error: unknown) => session.reportError(`Could not save ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      const fail = (error: unknown) => session.reportError(`Could not save ${name}: ${errorMessage(error)}`);
       // A loose file saves as itself (its one file is stored under the item's name).
       if (!isFolderItem(name, files)) return deps.fileBlob(signed, 0).then((blob) => deps.offerDownload(blob, name), fail);
       // A folder saves as one ZIP whose entries keep its paths under its name. STORE and a Blob of the
@@ -146,14 +149,8 @@ export function createSession(deps: SessionDeps): Session {
       deps.swarm.setUploadLimit(bytesPerSecond);
       deps.saveUploadLimit(bytesPerSecond);
     },
-    reportError(message) {
-      errors = [...errors, { id: nextErrorId++, message }];
-      store.invalidate();
-    },
-    dismissError(id) {
-      errors = errors.filter((e) => e.id !== id);
-      store.invalidate();
-    },
+    reportError: (message) => deps.errors.report(message),
+    dismissError: (id) => deps.errors.dismiss(id),
   };
   return session;
 }

@@ -8,8 +8,9 @@ export interface Fingerprint {
   readonly value: string;
 }
 
-/** What the check concluded. */
-export type FingerprintCheck = 'match' | 'mismatch' | 'unavailable';
+import type { FingerprintCheck } from '../core/ports';
+
+export type { FingerprintCheck };
 
 const normalize = (algorithm: string, value: string): Fingerprint => ({
   algorithm: algorithm.trim().toLowerCase(),

@@ -1,8 +1,9 @@
 // Which way a connection's bytes travel, read from the selected ICE candidate pair in getStats():
 // straight between the peers (host, srflx or prflx candidates on both ends) or through a TURN relay.
 
-/** The route a person sees on each peer row (`data-route`). */
-export type Route = 'direct' | 'relay';
+import type { Route } from '../core/ports';
+
+export type { Route };
 
 /** The fields of a getStats() entry that route and path checks read. */
 export type StatsEntry = {

@@ -1,9 +1,9 @@
 // The page: drop zone, room link, items, peers and errors. It only reads stores and calls the session.
 import { useCallback } from 'react';
 import type { ExternalStore } from '../core/store';
-import type { KeepingSnapshot, RoomLibrary } from '../room-persistence';
-import type { Session } from '../session';
-import type { PeerStatus } from '../transport/peer-status';
+import type { KeepingSnapshot, RoomLibrary } from '../app/room-persistence';
+import type { Session } from '../app/session';
+import type { PeerStatus } from '../app/peer-status';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
 import { ItemRow } from './ItemRow';

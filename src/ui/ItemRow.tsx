@@ -1,4 +1,5 @@
 // One shared item: name, size, the files of a folder, progress, who has it, and its actions.
+import { noticeText } from './messages';
 import { isFolderItem } from '../core/share-plan';
 import type { ItemView } from '../core/swarm/types';
 import { AvailabilityBar } from './AvailabilityBar';
@@ -71,9 +72,9 @@ export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
           )}
         </span>
       </div>
-      {item.error && (
-        <p className="error" data-testid="error">
-          {item.error}
+      {item.notice && (
+        <p className="error" data-testid="error" data-reason={item.notice.code}>
+          {noticeText(item.notice, item.name)}
         </p>
       )}
     </li>

@@ -1,7 +1,7 @@
 // The connected peers with their upload and download speeds.
 import { useEffect, useRef, useState } from 'react';
 import type { PeerView } from '../core/swarm/types';
-import type { PeerStatus } from '../transport/peer-status';
+import type { PeerStatus } from '../app/peer-status';
 import { formatRate } from './format';
 
 /** Words for a route, for the person (the attribute keeps the machine value). */

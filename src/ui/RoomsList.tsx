@@ -1,7 +1,7 @@
 // "Your rooms" on the start page: rooms this browser joined, what each holds, the storage it uses,
 // and deleting a room's data or all data (each delete asks once more before it happens).
 import { useCallback, useEffect, useState } from 'react';
-import type { RoomLibrary, RoomSummary } from '../room-persistence';
+import type { RoomLibrary, RoomSummary } from '../app/room-persistence';
 import { formatBytes } from './format';
 
 /** Props: where the rooms come from, and where errors go. */

@@ -1,6 +1,7 @@
 // Reads a drop: loose files as they are, and each dropped folder walked to all its files. A file from a
 // folder carries its path inside the drop (e.g. "trip/photos/a.jpg") as `webkitRelativePath`, exactly as
 // the folder picker gives it, so the rest of the app reads one field for both.
+import { errorMessage } from '../core/errors';
 
 /** What a drop held: the files, and what could not be read (shown to the person). */
 export interface DroppedFiles {
@@ -48,7 +49,7 @@ function withRelativePath(file: File, path: string): File {
   return file;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describe = errorMessage;
 
 /** Walks a drop's entries to its files; an unreadable file or folder is reported and the rest still read. */
 export async function readDropped(entries: readonly FileSystemEntry[]): Promise<DroppedFiles> {

@@ -12,12 +12,10 @@ import {
   requestPipelineMs,
   stalledRetryAfterMs,
 } from './constants';
+import { errorMessage } from '../errors';
+import { isStorageFullError } from '../ports';
 import { pickChunk } from './picker';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
-
-/** Shown on an item paused because the disk is full; the quota guard resumes such items when space is back. */
-export const storageFullMessage =
-  'Storage is full: the download is paused. Free some space (for example, delete old rooms) and it resumes.';
 
 /** The download side of the engine. */
 export interface Downloads {
@@ -138,17 +136,21 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     if (item.have.count() === item.signed.manifest.chunkCount && item.status === 'downloading') {
       item.status = 'complete';
       ctx.log('item-complete', { itemId: item.signed.itemId.slice(0, 12) });
+      ctx.changed();
+      ctx.emit({ type: 'item-completed', itemId: item.signed.itemId });
     }
   };
 
   /** A full disk pauses the item (nothing verified is lost; it resumes when space is freed); other failures stop it. */
   const onStoreFailed = (item: ItemRecord, error: unknown): void => {
-    const full = typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+    const full = isStorageFullError(error);
     if (item.status === 'downloading') item.status = full ? 'paused' : 'error';
-    item.error = full ? storageFullMessage : `Could not store a chunk: ${error instanceof Error ? error.message : String(error)}`;
+    item.notice = full ? { code: 'storage-full' } : { code: 'store-failed', detail: errorMessage(error) };
     if (full) api.cancelItem(item.signed.itemId);
-    ctx.log('store-failed', { itemId: item.signed.itemId.slice(0, 12), full });
+    const itemId = item.signed.itemId;
+    ctx.log('store-failed', { itemId: itemId.slice(0, 12), full });
     ctx.changed();
+    ctx.emit(full ? { type: 'item-paused', itemId, notice: item.notice } : { type: 'item-failed', itemId, notice: item.notice });
   };
 
   const accept = async (request: OpenRequest, peer: PeerRecord): Promise<void> => {
@@ -177,8 +179,10 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     for (const other of ctx.peers.values()) {
       if (other.knownItems.has(request.itemId)) ctx.send(other, { type: 'have', itemId: request.itemId, chunkIndex: request.chunkIndex });
     }
-    finishItemIfDone(item);
+    // Events go out after the change is recorded, so listeners reading the snapshot see it.
     ctx.changed();
+    ctx.emit({ type: 'chunk-stored', itemId: request.itemId, chunkIndex: request.chunkIndex });
+    finishItemIfDone(item);
   };
 
   const api: Downloads = {

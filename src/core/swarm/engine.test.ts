@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageFullError } from '../ports';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
 import { createLinkPair } from '../../test-support/memory-link';
 import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
@@ -122,7 +123,7 @@ describe('swarm engine over in-memory links', () => {
     leecher.store.failWrites = new Error('disk on fire');
     const pair = connect(seeder.swarm, 'S', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'error');
-    expect(leecher.swarm.getSnapshot().items[0]?.error).toMatch(/disk on fire/);
+    expect(leecher.swarm.getSnapshot().items[0]?.notice).toEqual({ code: 'store-failed', detail: 'disk on fire' });
     for (let i = 0; i < 3; i++) await pair.a.send(new Uint8Array([99, 1, 2]));
     await waitFor(() => leecher.swarm.isBanned('S'));
   });
@@ -134,19 +135,19 @@ describe('swarm engine over in-memory links', () => {
     const signed = await shareBytes(seeder.swarm, seeder.store, 'x', data, 1000);
     const realPut = leecher.store.putChunk;
     leecher.store.putChunk = async (itemId, index, bytes) => {
-      if (leecher.store.writes >= 5) throw new DOMException('quota exceeded', 'QuotaExceededError');
+      if (leecher.store.writes >= 5) throw new StorageFullError();
       return realPut(itemId, index, bytes);
     };
     connect(seeder.swarm, 'S', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'paused');
     const paused = leecher.swarm.getSnapshot().items[0];
-    expect(paused?.error).toMatch(/Storage is full/);
+    expect(paused?.notice).toEqual({ code: 'storage-full' });
     expect(paused?.heldChunks).toBe(5);
     expect(leecher.store.chunks.size).toBe(5);
     leecher.store.putChunk = realPut;
     leecher.swarm.download(signed.itemId);
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
-    expect(leecher.swarm.getSnapshot().items[0]?.error).toBeNull();
+    expect(leecher.swarm.getSnapshot().items[0]?.notice).toBeNull();
     expect(await readItem(leecher.store, signed)).toEqual(data);
   });
 

@@ -13,7 +13,8 @@ import { createDownloads } from './downloads';
 import { createManifestFetch } from './manifest-fetch';
 import { createRateMeter } from './rate-meter';
 import { createServing } from './serving';
-import type { ItemRecord, PeerRecord, SwarmContext, SwarmSnapshot } from './types';
+import type { ItemNotice, ItemRecord, PeerRecord, SwarmContext, SwarmEvent, SwarmSnapshot } from './types';
+import { createEmitter, type EventSource } from '../events';
 import { buildSnapshot } from './snapshot';
 import { createUploadLimiter } from './upload-limiter';
 
@@ -46,12 +47,14 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   /** Starts or resumes downloading an item. */
   download(itemId: string): void;
   /** Pauses an item's download, withdrawing its open requests; `reason` is shown with it. */
-  pause(itemId: string, reason?: string): void;
+  pause(itemId: string, reason?: ItemNotice): void;
   setAutoDownload(on: boolean): void;
   /** Caps what this peer uploads, in bytes per second; null removes the cap. */
   setUploadLimit(bytesPerSecond: number | null): void;
   /** Peers dropped for misbehaving; discovery must not connect to them again this session. */
   isBanned(peerId: string): boolean;
+  /** What happens in the engine, as typed events (persistence and the quota guard listen). */
+  readonly events: EventSource<SwarmEvent>;
   /** The verified manifest of an item, for saving. */
   manifestOf(itemId: string): SignedManifest | null;
   destroy(): void;
@@ -68,6 +71,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const banned = new Set<string>();
   const items = new Map<string, ItemRecord>();
   const peers = new Map<string, PeerRecord>();
+  const events = createEmitter<SwarmEvent>((error) => log('event-listener-failed', { error: String(error) }));
   const snapshots = createDerivedStore(
     () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: [...banned] }),
     snapshotNotifyIntervalMs,
@@ -87,10 +91,12 @@ export function createSwarm(options: SwarmOptions): Swarm {
       log('peer-strike', { peerId: peer.link.peerId, strikes: peer.strikes, reason });
       if (peer.strikes >= maxStrikesPerPeer) {
         banned.add(peer.link.peerId);
+        events.emit({ type: 'peer-banned', peerId: peer.link.peerId, reason });
         peer.link.close(`banned: ${reason}`);
       }
     },
     changed: () => snapshots.invalidate(),
+    emit: (event) => events.emit(event),
   };
   const downloads = createDownloads(ctx, { now, random });
   const serving = createServing(ctx, uploads, now);
@@ -117,6 +123,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
     announce(record.signed.itemId);
     downloads.schedule();
     ctx.changed();
+    // Emitted after the change is recorded, so a listener reading the snapshot sees the item.
+    events.emit({ type: 'item-added', itemId: record.signed.itemId, local: record.local });
   };
 
   const manifests = createManifestFetch(ctx, (signed) => {
@@ -126,7 +134,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
         const status = autoDownload ? 'downloading' : 'available';
         const have = createBitfield(signed.manifest.chunkCount);
         const availability = emptyAvailability(signed.manifest.chunkCount);
-        addItem({ signed, have, status, verifiedBytes: 0, error: null, local: false, availability });
+        addItem({ signed, have, status, verifiedBytes: 0, notice: null, local: false, availability });
       },
       (error: unknown) => log('manifest-store-failed', { error: String(error) }),
     );
@@ -179,6 +187,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     peers.delete(peer.link.peerId);
     forgetPeer(items, peer);
     log('peer-left', { peerId: peer.link.peerId, ...(error ? { error: error.message } : {}) });
+    events.emit({ type: 'peer-left', peerId: peer.link.peerId });
     downloads.releasePeer(peer.link.peerId);
     serving.releasePeer(peer.link.peerId);
     manifests.releasePeer(peer.link.peerId);
@@ -189,6 +198,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   return {
     getSnapshot: snapshots.getSnapshot,
     subscribe: snapshots.subscribe,
+    events,
     addLink(link) {
       if (peers.has(link.peerId) || banned.has(link.peerId)) {
         link.close(banned.has(link.peerId) ? 'banned' : 'duplicate link');
@@ -212,13 +222,16 @@ export function createSwarm(options: SwarmOptions): Swarm {
         ctx.send(peer, { type: 'items', itemIds: ids.slice(i, i + maxItemIdsPerFrame) });
       }
       log('peer-joined', { peerId: link.peerId });
+      events.emit({ type: 'peer-joined', peerId: link.peerId });
       ctx.changed();
     },
     shareItem(signed) {
       if (items.has(signed.itemId)) return;
+      // The engine writes every manifest it holds (fetched ones in manifest-fetch's callback): one owner.
+      options.store.putManifest(signed.itemId, signed.bytes).catch((error: unknown) => log('manifest-store-failed', { error: String(error) }));
       const have = fullBitfield(signed.manifest.chunkCount);
       const availability = emptyAvailability(signed.manifest.chunkCount);
-      addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, error: null, local: true, availability });
+      addItem({ signed, have, status: 'complete', verifiedBytes: signed.manifest.totalBytes, notice: null, local: true, availability });
     },
     restoreItem(signed, heldChunks, restoreOptions) {
       if (items.has(signed.itemId)) return;
@@ -232,29 +245,32 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
       const status = have.count() === manifest.chunkCount ? 'complete' : 'downloading';
       const availability = emptyAvailability(manifest.chunkCount);
-      addItem({ signed, have, status, verifiedBytes, error: null, local: restoreOptions?.local ?? false, availability });
+      addItem({ signed, have, status, verifiedBytes, notice: null, local: restoreOptions?.local ?? false, availability });
     },
     forgetItem(itemId) {
       if (!items.has(itemId)) return;
       downloads.cancelItem(itemId);
       items.delete(itemId);
+      events.emit({ type: 'item-forgotten', itemId });
       ctx.changed();
     },
     download(itemId) {
       const item = items.get(itemId);
       if (!item || item.status === 'complete' || item.status === 'downloading') return;
       item.status = 'downloading';
-      item.error = null;
+      item.notice = null;
       downloads.schedule();
       ctx.changed();
+      events.emit({ type: 'item-downloading', itemId });
     },
     pause(itemId, reason) {
       const item = items.get(itemId);
       if (!item || item.status !== 'downloading') return;
       item.status = 'paused';
-      item.error = reason ?? null;
+      item.notice = reason ?? null;
       downloads.cancelItem(itemId);
       ctx.changed();
+      events.emit({ type: 'item-paused', itemId, notice: item.notice });
     },
     setAutoDownload(on) {
       autoDownload = on;

@@ -32,7 +32,7 @@ function itemView(item: ItemRecord, peers: Iterable<PeerRecord>): ItemView {
     heldChunks: item.have.count(),
     verifiedBytes: item.verifiedBytes,
     status: item.status,
-    error: item.error,
+    notice: item.notice,
     local: item.local,
     peersWithItem,
     swarmCoverage: coverage(item),

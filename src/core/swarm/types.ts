@@ -8,13 +8,30 @@ import type { RateMeter } from './rate-meter';
 /** An item's lifecycle, as named by the UI automation contract. */
 export type ItemStatus = 'available' | 'downloading' | 'paused' | 'complete' | 'error';
 
+/**
+ * Why an item is paused or stopped, as a code with its figures; the sentences people read are made
+ * from it in one UI module (src/ui/messages.ts), never in the core.
+ */
+export type ItemNotice =
+  /** A chunk write failed because the disk is full; nothing verified is lost. */
+  | { readonly code: 'storage-full' }
+  /** Paused before starting to write: what is left to fetch does not fit in the free space. */
+  | { readonly code: 'not-enough-storage'; readonly neededBytes: number; readonly freeBytes: number }
+  /** A chunk write failed for another reason; `detail` is the storage's own message. */
+  | { readonly code: 'store-failed'; readonly detail: string };
+
+/** The notices that mean "waiting for storage space": the quota guard resumes these items. */
+export function isWaitingForSpace(notice: ItemNotice | null): boolean {
+  return notice?.code === 'storage-full' || notice?.code === 'not-enough-storage';
+}
+
 /** What the engine knows of one item. */
 export interface ItemRecord {
   readonly signed: SignedManifest;
   readonly have: Bitfield;
   status: ItemStatus;
   verifiedBytes: number;
-  error: string | null;
+  notice: ItemNotice | null;
   /** Shared from this browser (as opposed to learned from a peer). */
   readonly local: boolean;
   /** For each chunk, how many connected peers hold it (rarest first picks the lowest). */
@@ -38,6 +55,25 @@ export interface PeerRecord {
   closed: boolean;
 }
 
+/** What happened in the engine, for the application layer (persistence, the quota guard, logs). */
+export type SwarmEvent =
+  /** An item became known here: shared from this browser, restored from storage, or learned from a peer. */
+  | { readonly type: 'item-added'; readonly itemId: string; readonly local: boolean }
+  /** A verified chunk was written to the store (and then announced). */
+  | { readonly type: 'chunk-stored'; readonly itemId: string; readonly chunkIndex: number }
+  | { readonly type: 'item-completed'; readonly itemId: string }
+  /** Downloading started or resumed. */
+  | { readonly type: 'item-downloading'; readonly itemId: string }
+  /** Paused by the person (no notice) or for a reason (a full disk, not enough space). */
+  | { readonly type: 'item-paused'; readonly itemId: string; readonly notice: ItemNotice | null }
+  /** Stopped: a chunk could not be stored for a reason other than space. */
+  | { readonly type: 'item-failed'; readonly itemId: string; readonly notice: ItemNotice }
+  | { readonly type: 'item-forgotten'; readonly itemId: string }
+  | { readonly type: 'peer-joined'; readonly peerId: string }
+  | { readonly type: 'peer-left'; readonly peerId: string }
+  /** Dropped for corrupt or malformed data; not reconnected this session. */
+  | { readonly type: 'peer-banned'; readonly peerId: string; readonly reason: string };
+
 /** The engine's parts share this. */
 export interface SwarmContext {
   readonly items: Map<string, ItemRecord>;
@@ -50,6 +86,8 @@ export interface SwarmContext {
   strike(peer: PeerRecord, reason: string): void;
   /** Something the UI shows changed. */
   changed(): void;
+  /** Tells the application layer what happened. */
+  emit(event: SwarmEvent): void;
 }
 
 /** One item as the UI sees it. */
@@ -62,7 +100,7 @@ export interface ItemView {
   readonly heldChunks: number;
   readonly verifiedBytes: number;
   readonly status: ItemStatus;
-  readonly error: string | null;
+  readonly notice: ItemNotice | null;
   readonly local: boolean;
   /** Connected peers that hold at least one chunk of it. */
   readonly peersWithItem: number;

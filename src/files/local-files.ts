@@ -1,0 +1,61 @@
+// The files a sharer dropped: chunks are served straight from the File objects (disk-backed
+// slices, never read whole into memory), and copied into the chunk store in the background so the
+// sharer keeps seeding after a reload. Stores nothing itself: the chunk store is passed in.
+import { chunkSpan, type SignedManifest } from '../core/manifest';
+
+/** What copying needs from the chunk store (the IndexedDB one in the app). */
+export interface ChunkSink {
+  /** One item's stored chunk indexes. */
+  heldChunksOf(itemId: string): Promise<number[]>;
+  /** Keeps a chunk given as a Blob; resolves once the write is durable. */
+  putChunkBlob(itemId: string, chunkIndex: number, blob: Blob): Promise<void>;
+}
+
+/** The dropped files this tab serves, by item. */
+export interface LocalFiles {
+  /** Serves an item from files this tab holds (in the manifest's file order). */
+  add(signed: SignedManifest, files: readonly File[]): void;
+  /** A chunk of a local item as a File slice, or null when this tab holds no file for it. */
+  slice(itemId: string, chunkIndex: number): Blob | null;
+  /** Stops serving an item from its files. */
+  forget(itemId: string): void;
+  /**
+   * Copies an item's chunks from its files into `sink` as Blobs (File slices, never read into
+   * JavaScript), skipping chunks already there. Reports progress as chunks done / chunk count.
+   */
+  copyInto(sink: ChunkSink, signed: SignedManifest, onProgress?: (copied: number, total: number) => void): Promise<void>;
+}
+
+/** Creates an empty set of local files. */
+export function createLocalFiles(): LocalFiles {
+  const local = new Map<string, { signed: SignedManifest; files: readonly File[] }>();
+
+  const slice = (itemId: string, chunkIndex: number): Blob | null => {
+    const entry = local.get(itemId);
+    if (!entry || chunkIndex < 0 || chunkIndex >= entry.signed.manifest.chunkCount) return null;
+    const span = chunkSpan(entry.signed.manifest, chunkIndex);
+    return entry.files[span.fileIndex]?.slice(span.offset, span.offset + span.length) ?? null;
+  };
+
+  return {
+    slice,
+    add(signed, files) {
+      local.set(signed.itemId, { signed, files });
+    },
+    forget(itemId) {
+      local.delete(itemId);
+    },
+    async copyInto(sink, signed, onProgress) {
+      const stored = new Set(await sink.heldChunksOf(signed.itemId));
+      const total = signed.manifest.chunkCount;
+      for (let i = 0; i < total; i++) {
+        if (!stored.has(i)) {
+          const part = slice(signed.itemId, i);
+          if (!part) throw new Error(`chunk ${i} of ${signed.manifest.name} is no longer readable`);
+          await sink.putChunkBlob(signed.itemId, i, part);
+        }
+        onProgress?.(i + 1, total);
+      }
+    },
+  };
+}
