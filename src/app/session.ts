@@ -8,6 +8,7 @@ import { createZipBlob } from '../core/zip/zip-blob';
 import { createSecret } from '../core/room-keys';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 import type { Swarm } from '../core/swarm/engine';
+import type { SwarmSnapshot } from '../core/swarm/types';
 import type { RelayStatus } from '../core/ports';
 
 /** What the session shows besides the swarm snapshot. */
@@ -50,8 +51,13 @@ export interface SessionDeps {
 
 /** What the UI calls. */
 export interface Session extends ExternalStore<SessionSnapshot> {
-  readonly swarm: Swarm;
+  /** The swarm as the UI reads it (items, peers, settings); changes go through the methods below. */
+  readonly swarmView: ExternalStore<SwarmSnapshot>;
   readonly myPeerId: string;
+  /** Starts or resumes downloading an item. */
+  download(itemId: string): void;
+  /** Pauses an item's download. */
+  pause(itemId: string): void;
   joinRoom(secret: string): Promise<void>;
   shareFiles(files: readonly File[]): Promise<void>;
   save(itemId: string): Promise<void>;
@@ -77,7 +83,9 @@ export function createSession(deps: SessionDeps): Session {
   deps.errors.subscribe(() => store.invalidate());
 
   const session: Session = {
-    swarm: deps.swarm,
+    swarmView: { getSnapshot: deps.swarm.getSnapshot, subscribe: deps.swarm.subscribe },
+    download: (itemId) => deps.swarm.download(itemId),
+    pause: (itemId) => deps.swarm.pause(itemId),
     myPeerId: deps.myPeerId,
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,
@@ -149,8 +157,15 @@ export function createSession(deps: SessionDeps): Session {
       deps.swarm.setUploadLimit(bytesPerSecond);
       deps.saveUploadLimit(bytesPerSecond);
     },
-    reportError: (message) => deps.errors.report(message),
-    dismissError: (id) => deps.errors.dismiss(id),
+    // The errors store tells the session on its next notification; the session's own calls show at once.
+    reportError(message) {
+      deps.errors.report(message);
+      store.invalidate();
+    },
+    dismissError(id) {
+      deps.errors.dismiss(id);
+      store.invalidate();
+    },
   };
   return session;
 }

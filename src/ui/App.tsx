@@ -27,7 +27,7 @@ export interface AppProps {
 export function App({ session, keeping, library, peerStatuses }: AppProps) {
   const statuses = useStore(peerStatuses);
   const state = useStore(session);
-  const swarm = useStore(session.swarm);
+  const swarm = useStore(session.swarmView);
   const kept = useStore(keeping);
   const reportError = useCallback((message: string) => session.reportError(message), [session]);
   const share = (files: File[]) => {
@@ -90,8 +90,8 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
                 <ItemRow
                   key={item.itemId}
                   item={item}
-                  onDownload={() => session.swarm.download(item.itemId)}
-                  onPause={() => session.swarm.pause(item.itemId)}
+                  onDownload={() => session.download(item.itemId)}
+                  onPause={() => session.pause(item.itemId)}
                   onSave={() => void session.save(item.itemId)}
                 />
               ))}

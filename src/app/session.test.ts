@@ -1,0 +1,81 @@
+// The session over fakes of its ports and a real engine on the in-memory store.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createManifest, type SignedManifest } from '../core/manifest';
+import type { RelayStatus } from '../core/ports';
+import { destroyAll, testPeer } from '../test-support/swarm-fixtures';
+import { createErrorReports } from './error-reports';
+import { createSession, type SessionDeps } from './session';
+
+afterEach(destroyAll);
+
+/** A loose dropped file (Node's File has no webkitRelativePath; browsers give '' for loose files). */
+const dropped = (bytes: BlobPart, name: string): File => Object.defineProperty(new File([bytes], name), 'webkitRelativePath', { value: '' });
+
+async function describeBytes(file: File): Promise<SignedManifest> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const files = [{ path: file.name, size: bytes.length, type: file.type || 'application/octet-stream' }];
+  return createManifest(file.name, files, async (_i, offset, length) => bytes.slice(offset, offset + length), 1000);
+}
+
+function setup(overrides: Partial<SessionDeps> = {}) {
+  const { swarm } = testPeer();
+  const errors = createErrorReports();
+  const joined: string[] = [];
+  const downloads: { name: string; size: number }[] = [];
+  const local: string[] = [];
+  const statuses: RelayStatus[] = [];
+  const session = createSession({
+    swarm,
+    errors,
+    myPeerId: 'me',
+    describeFile: describeBytes,
+    describeFolder: () => Promise.reject(new Error('no folders here')),
+    addLocalItem: (signed) => local.push(signed.manifest.name),
+    fileBlob: async (signed) => new Blob([new Uint8Array(signed.manifest.totalBytes)]),
+    offerDownload: (blob, name) => downloads.push({ name, size: blob.size }),
+    baseUrl: 'https://drop.example/',
+    setFragment: () => undefined,
+    saveAutoDownload: () => undefined,
+    saveUploadLimit: () => undefined,
+    joinRoom: async (secret, onStatus) => {
+      joined.push(secret);
+      onStatus('open');
+      statuses.push('open');
+      return () => undefined;
+    },
+    ...overrides,
+  });
+  return { session, swarm, joined, downloads, local, statuses };
+}
+
+describe('session', () => {
+  it('sharing into no room makes one: the link, the item served from here, and the swarm knows it', async () => {
+    const { session, joined, local } = setup();
+    await session.shareFiles([dropped(new Uint8Array(2500), 'a.bin')]);
+    expect(joined).toHaveLength(1);
+    expect(session.getSnapshot().roomLink).toBe(`https://drop.example/#${joined[0]}`);
+    expect(session.getSnapshot().relayStatus).toBe('open');
+    expect(local).toEqual(['a.bin']);
+    expect(session.swarmView.getSnapshot().items.map((i) => [i.name, i.status])).toEqual([['a.bin', 'complete']]);
+    expect(session.getSnapshot().preparing).toEqual([]);
+  });
+
+  it('saves a finished loose file as itself, and says so when an item is unknown', async () => {
+    const { session, downloads } = setup();
+    await session.shareFiles([dropped(new Uint8Array(1200), 'b.bin')]);
+    const itemId = session.swarmView.getSnapshot().items[0]?.itemId ?? '';
+    await session.save(itemId);
+    expect(downloads).toEqual([{ name: 'b.bin', size: 1200 }]);
+    await session.save('f'.repeat(64));
+    expect(session.getSnapshot().errors.map((e) => e.message)).toEqual(['That item is not known here.']);
+  });
+
+  it('reports a share that fails with the item’s name, and dismisses errors', async () => {
+    const { session } = setup({ describeFile: () => Promise.reject(new Error('unreadable')) });
+    await session.shareFiles([dropped('x', 'c.txt')]);
+    const [error] = session.getSnapshot().errors;
+    expect(error?.message).toBe('Could not share c.txt: unreadable');
+    session.dismissError(error?.id ?? -1);
+    expect(session.getSnapshot().errors).toEqual([]);
+  });
+});
