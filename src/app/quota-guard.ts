@@ -1,6 +1,8 @@
 // Keeps downloads within the browser's storage quota: before and while downloading, compares what
 // the downloading items still need with what `navigator.storage.estimate()` says is free, pauses an
 // item that cannot fit with a clear message, and resumes items paused for space once it is free.
+import { setRepeating, systemClock, type Clock } from '../core/clock';
+import { logIdChars, shortId } from '../core/ids';
 import type { Logger } from '../core/ports';
 import type { Swarm } from '../core/swarm/engine';
 import { isWaitingForSpace } from '../core/swarm/types';
@@ -19,6 +21,8 @@ export interface QuotaGuardDeps {
   readonly persist: () => Promise<boolean>;
   readonly log: Logger;
   readonly checkIntervalMs?: number;
+  /** Where the recheck timer runs; a manual clock in tests. */
+  readonly clock?: Clock;
 }
 
 /** Starts guarding; returns a stop function. */
@@ -47,7 +51,7 @@ export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
         else deps.swarm.pause(item.itemId, { code: 'not-enough-storage', neededBytes: remaining, freeBytes: Math.max(0, free) });
       } else if (remaining <= free) {
         free -= remaining;
-        deps.log('storage-available', { itemId: item.itemId.slice(0, 12) });
+        deps.log('storage-available', { itemId: shortId(item.itemId, logIdChars) });
         deps.swarm.download(item.itemId);
       }
     }
@@ -65,10 +69,10 @@ export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
   const unsubscribe = deps.swarm.events.subscribe((event) => {
     if (event.type === 'item-downloading' || (event.type === 'item-added' && !event.local)) run();
   });
-  const timer = setInterval(run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
+  const stopChecks = setRepeating(deps.clock ?? systemClock, run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
   run();
   return () => {
-    clearInterval(timer);
+    stopChecks();
     unsubscribe();
   };
 }

@@ -2,6 +2,7 @@
 // into the engine when the room is reopened, and a sharer's dropped files are copied into IndexedDB
 // in the background so it keeps seeding after a reload. Composition-level: it drives the engine and
 // the stores it is given (main.tsx builds the real ones).
+import { logIdChars, shortId } from '../core/ids';
 import { chunkSpan, parseManifest, type SignedManifest } from '../core/manifest';
 import type { KeptItemStore, Logger } from '../core/ports';
 import { createDerivedStore, type ExternalStore } from '../core/store';
@@ -72,14 +73,13 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   };
 
   const restoreItems = async (record: RoomRecord): Promise<void> => {
-    const held = await deps.pieces.heldChunks();
     for (const itemId of record.itemIds) {
       const signed = await loadManifest(itemId);
       if (!signed) {
-        deps.log('restore-skipped', { itemId: itemId.slice(0, 12), reason: 'manifest missing or invalid' });
+        deps.log('restore-skipped', { itemId: shortId(itemId, logIdChars), reason: 'manifest missing or invalid' });
         continue;
       }
-      deps.swarm.restoreItem(signed, held.get(itemId) ?? [], { local: record.sharedItemIds.includes(itemId) });
+      deps.swarm.restoreItem(signed, await deps.pieces.heldChunksOf(itemId), { local: record.sharedItemIds.includes(itemId) });
     }
   };
 
@@ -110,14 +110,14 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   return {
     keeping,
     async list() {
-      const held = await deps.pieces.heldChunks();
       const summaries: RoomSummary[] = [];
       for (const record of await deps.rooms.list()) {
         const items = [];
         for (const itemId of record.itemIds) {
           const signed = await loadManifest(itemId);
           if (!signed) continue;
-          const chunks = held.get(itemId) ?? [];
+          // One key range per item: listing never reads every stored key.
+          const chunks = await deps.pieces.heldChunksOf(itemId);
           const storedBytes = chunks.reduce((sum, i) => sum + (i < signed.manifest.chunkCount ? chunkSpan(signed.manifest, i).length : 0), 0);
           items.push({ itemId, name: signed.manifest.name, totalBytes: signed.manifest.totalBytes, storedBytes });
         }
@@ -159,7 +159,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
           keeping.invalidate();
         })
         .then(
-          () => deps.log('kept-local-copy', { itemId: signed.itemId.slice(0, 12) }),
+          () => deps.log('kept-local-copy', { itemId: shortId(signed.itemId, logIdChars) }),
           (error: unknown) =>
             deps.reportError(
               `Could not keep a copy of ${signed.manifest.name} in this browser; it is shared only while this tab stays open (${String(error)}).`,

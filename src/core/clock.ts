@@ -78,3 +78,25 @@ export function createManualClock(startMs = 0): ManualClock {
     pending: () => timers.map((t) => t.dueMs - nowMs),
   };
 }
+
+/**
+ * Runs `fn` every `intervalMs` on `clock` (a one-shot timer re-armed after each run, so a manual clock
+ * sees one pending timer); returns the function that stops it.
+ */
+export function setRepeating(clock: Clock, fn: () => void, intervalMs: number): () => void {
+  let handle: TimerHandle | null = null;
+  const arm = (): void => {
+    handle = clock.setTimeout(() => {
+      arm();
+      fn();
+    }, intervalMs);
+  };
+  arm();
+  return () => {
+    if (handle !== null) clock.clearTimeout(handle);
+    handle = null;
+  };
+}
+
+/** Resolves `ms` from now on `clock`. */
+export const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));

@@ -5,7 +5,12 @@ import type { SignedManifest } from './manifest';
 export interface PeerLink {
   /** The remote peer's id (from discovery). */
   readonly peerId: string;
-  /** Sends one frame; resolves once it is queued below the link's high watermark. Rejects if the link closed. */
+  /**
+   * Sends one frame; resolves once it is queued below the link's high watermark. Rejects if the link
+   * closed, or if the frame is larger than the channel takes (256 KiB in Chromium; the codec keeps frames
+   * at 64 KiB). An empty frame is accepted but never delivered (WebRTC through simple-peer drops it).
+   * Both the in-memory and the WebRTC link pass src/test-support/peer-link-compliance.ts.
+   */
   send(frame: Uint8Array): Promise<void>;
   /** Closes the link; `listen`'s close handler fires once. */
   close(reason?: string): void;
@@ -56,8 +61,8 @@ export type RelayStatus = 'connecting' | 'open' | 'closed';
 export interface KeptItemStore {
   /** A stored manifest's bytes, or null. */
   getManifest(itemId: string): Promise<Uint8Array | null>;
-  /** Every stored chunk, as chunk indexes by item id. */
-  heldChunks(): Promise<Map<string, number[]>>;
+  /** One item's stored chunk indexes. */
+  heldChunksOf(itemId: string): Promise<number[]>;
   /** Copies a shared item's chunks from the dropped files into storage (progress: chunks copied / chunk count). */
   keepLocalItem(signed: SignedManifest, onProgress?: (copied: number, total: number) => void): Promise<void>;
   /** Deletes an item's chunks and manifest, and stops serving it from files. */

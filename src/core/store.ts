@@ -1,5 +1,6 @@
 // A tiny external store (subscribe / getSnapshot) that React reads through useSyncExternalStore.
 // The snapshot is rebuilt lazily and only after a change, so identical reads return the same object.
+import { systemClock, type Clock, type TimerHandle } from './clock';
 
 /** What the UI binds to. */
 export interface ExternalStore<T> {
@@ -16,16 +17,16 @@ export interface DerivedStore<T> extends ExternalStore<T> {
   dispose(): void;
 }
 
-/** Creates a lazily rebuilt, throttled store. */
-export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number): DerivedStore<T> {
+/** Creates a lazily rebuilt, throttled store; its throttle runs on `clock`. */
+export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number, clock: Clock = systemClock): DerivedStore<T> {
   const listeners = new Set<() => void>();
   let snapshot = build();
   let dirty = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: TimerHandle | null = null;
   let lastNotifyMs = -Infinity;
   const notify = (): void => {
     timer = null;
-    lastNotifyMs = Date.now();
+    lastNotifyMs = clock.now();
     for (const listener of [...listeners]) listener();
   };
   return {
@@ -42,10 +43,10 @@ export function createDerivedStore<T>(build: () => T, notifyIntervalMs: number):
     },
     invalidate() {
       dirty = true;
-      if (timer === null) timer = setTimeout(notify, Math.max(0, lastNotifyMs + notifyIntervalMs - Date.now()));
+      if (timer === null) timer = clock.setTimeout(notify, Math.max(0, lastNotifyMs + notifyIntervalMs - clock.now()));
     },
     dispose() {
-      if (timer !== null) clearTimeout(timer);
+      if (timer !== null) clock.clearTimeout(timer);
       listeners.clear();
     },
   };

@@ -1,4 +1,5 @@
 // The peers of a room we have heard of, with what they last said: who to invite when we have room.
+import { shuffleInPlace } from '../core/shuffle';
 import type { HelloPayload, MeshLimits } from './mesh';
 
 /** Most peers remembered: bounds the memory a noisy room member can make us spend. */
@@ -46,10 +47,7 @@ export function createPeerBook(limits: MeshLimits, random: () => number, now: ()
     pick(count, skip) {
       const at = now();
       const ready = [...peers].filter(([id, entry]) => entry.snoozedUntil <= at && !skip(id));
-      for (let i = ready.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [ready[i], ready[j]] = [ready[j] as [string, Entry], ready[i] as [string, Entry]];
-      }
+      shuffleInPlace(ready, random);
       // Needy peers first; the sort is stable, so the shuffle stays among equals.
       const needy = (entry: Entry): number => Number(entry.hello.links < limits.minLinks);
       ready.sort((a, b) => needy(b[1]) - needy(a[1]));

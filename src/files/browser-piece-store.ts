@@ -8,6 +8,7 @@ import { createLocalFiles, type ChunkSink, type LocalFiles } from './local-files
 export interface StoredPieces extends PieceStore, ChunkSink {
   getManifest(itemId: string): Promise<Uint8Array | null>;
   heldChunks(): Promise<Map<string, number[]>>;
+  heldChunksOf(itemId: string): Promise<number[]>;
   chunkBlob(itemId: string, chunkIndex: number): Promise<Blob | null>;
   deleteItem(itemId: string): Promise<void>;
 }
@@ -22,6 +23,8 @@ export interface BrowserPieceStore extends PieceStore {
   getManifest(itemId: string): Promise<Uint8Array | null>;
   /** Every stored chunk, as chunk indexes by item id. */
   heldChunks(): Promise<Map<string, number[]>>;
+  /** One item's stored chunk indexes (one IndexedDB key range). */
+  heldChunksOf(itemId: string): Promise<number[]>;
   /**
    * Copies a shared item's chunks from the dropped files into storage, skipping chunks already
    * there, so the sharer keeps seeding after a reload. Reports progress as chunks copied / chunk count.
@@ -45,6 +48,7 @@ export function createBrowserPieceStore(stored: StoredPieces, local: LocalFiles 
     },
     getManifest: (itemId) => stored.getManifest(itemId),
     heldChunks: () => stored.heldChunks(),
+    heldChunksOf: (itemId) => stored.heldChunksOf(itemId),
     addLocalItem: (signed, files) => local.add(signed, files),
     keepLocalItem: (signed, onProgress) => local.copyInto(stored, signed, onProgress),
     async deleteItem(itemId) {

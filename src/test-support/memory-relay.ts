@@ -1,5 +1,6 @@
 // An in-memory relay hub, BroadcastChannels and fake WebRTC connector for room-connector tests, and
 // a driver that runs a room of connectors on a manual clock.
+import { createTimeRunner } from './fake-time';
 import { createManualClock, systemClock, type Clock, type ManualClock } from '../core/clock';
 import type { PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
@@ -242,23 +243,6 @@ export function createRoomSimulation(peers: () => Iterable<TestRoomPeer>, clock:
       if (Date.now() > deadline) throw new Error(`the room did not settle within ${settleLimitMs} ms`);
     }
   };
-  /** Moves time on, timer by timer, until `condition` holds after the room settled; fails past `maxMs` of fake time. */
-  const runUntil = async (condition: () => boolean, maxMs: number, what: string): Promise<void> => {
-    const endMs = clock.now() + maxMs;
-    await settle();
-    while (!condition()) {
-      const nextMs = clock.pending()[0];
-      if (nextMs === undefined || clock.now() + nextMs > endMs) throw new Error(`no ${what} within ${maxMs} ms (fake time)`);
-      clock.advance(nextMs);
-      await settle();
-    }
-  };
-  /** Moves time on by `ms`, settling the room after every timer. */
-  const runFor = async (ms: number): Promise<void> => {
-    const endMs = clock.now() + ms;
-    await runUntil(() => (clock.pending()[0] ?? Infinity) > endMs - clock.now(), ms, 'end of the run');
-    clock.advance(endMs - clock.now());
-    await settle();
-  };
+  const { runUntil, runFor } = createTimeRunner(clock, settle);
   return { clock, settle, runUntil, runFor };
 }

@@ -1,12 +1,18 @@
-// Helpers for engine tests: share bytes from one engine, wait for a condition, random data.
+// Helpers for engine tests: share bytes from one engine, run engines on a manual clock until a
+// condition holds, random data.
+import { createTimeRunner } from './fake-time';
+import { vi } from 'vitest';
+import { createManualClock, type ManualClock } from '../core/clock';
 import { createManifest, chunkSpan, type SignedManifest } from '../core/manifest';
-import type { PieceStore } from '../core/ports';
+import type { PeerLink, PieceStore } from '../core/ports';
 import { createSwarm, type Swarm, type SwarmOptions } from '../core/swarm/engine';
-import { createLinkPair } from './memory-link';
+import { createLinkPair, type FrameTamper } from './memory-link';
 import { createMemoryStore } from './memory-store';
 
 /** Every swarm a test made, so `destroyAll` can stop their timers. */
 const made: Swarm[] = [];
+/** What `destroyAll` undoes besides the swarms (the hash counter of a simulation). */
+const cleanups: (() => void)[] = [];
 
 /** A seeded PRNG in [0, 1) (mulberry32): repeatable runs, but each peer draws differently. */
 export function seededRandom(seed: number): () => number {
@@ -31,6 +37,7 @@ export function testPeer(options: Partial<SwarmOptions> = {}) {
 /** Destroys every engine made by `testPeer` (call in afterEach). */
 export function destroyAll(): void {
   for (const swarm of made.splice(0)) swarm.destroy();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 }
 
 /** Links two engines; `tamperFromA` rewrites what `a` sends to `b`. */
@@ -94,4 +101,127 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, what =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** SHA-256 digests under way, once counted (a simulation must know when hashing is done). */
+let hashesInFlight: (() => number) | null = null;
+
+/** Counts WebCrypto digests in flight until `destroyAll`; returns the count's reader. */
+function countHashes(): () => number {
+  if (hashesInFlight) return hashesInFlight;
+  let hashing = 0;
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (...args: Parameters<typeof digest>) => {
+    hashing++;
+    try {
+      return await digest(...args);
+    } finally {
+      hashing--;
+    }
+  });
+  hashesInFlight = () => hashing;
+  cleanups.push(() => {
+    spy.mockRestore();
+    hashesInFlight = null;
+  });
+  return hashesInFlight;
+}
+
+/** One turn of the host's event loop: in-memory links deliver and hashes finish (never fake time). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Host turns a simulation may spin while settling before it fails: far more than any settle takes. */
+const settleLimitTurns = 100_000;
+
+/**
+ * Engines on one manual clock, over in-memory links: time moves only from timer to timer, and in
+ * between the swarm settles (every frame in flight delivered, every hash finished, every timer due
+ * now run). A settled swarm does nothing more until time moves, so what has not happened by then
+ * will not happen. Call `destroyAll` in afterEach.
+ */
+export function createSwarmSimulation(clock: ManualClock = createManualClock()) {
+  const hashing = countHashes();
+  /** Bumped by every frame sent or handled: a quiet turn leaves it unchanged. */
+  let progress = 0;
+
+  const counted = (link: PeerLink, pair: { open: boolean; inFlight: number }): PeerLink => ({
+    peerId: link.peerId,
+    send(frame) {
+      pair.inFlight++;
+      progress++;
+      const sent = link.send(frame);
+      sent.catch(() => pair.inFlight--);
+      return sent;
+    },
+    close: (reason) => link.close(reason),
+    listen: (handlers) =>
+      link.listen({
+        frame(frame) {
+          pair.inFlight--;
+          progress++;
+          handlers.frame(frame);
+        },
+        close(error) {
+          pair.open = false;
+          progress++;
+          handlers.close(error);
+        },
+      }),
+  });
+  /** Per link pair: frames sent and not yet handled (or dropped), and whether it is still open. */
+  const pairs: { open: boolean; inFlight: number }[] = [];
+  const busy = (): boolean => hashing() > 0 || pairs.some((p) => p.open && p.inFlight > 0);
+
+  /** Delivers and processes everything due now. */
+  const settle = async (): Promise<void> => {
+    let quiet = false;
+    for (let turn = 0; turn < settleLimitTurns; turn++) {
+      if (clock.pending()[0] === 0) {
+        clock.advance(0);
+        quiet = false;
+      } else if (busy()) {
+        await nextTurn();
+        quiet = false;
+      } else if (!quiet) {
+        // Nothing counted in flight: one host timer turn lets what the links set with setTimeout(0) land.
+        const before = progress;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        quiet = progress === before && !busy();
+      } else return;
+    }
+    const inFlight = pairs.map((p) => (p.open ? p.inFlight : 'closed')).join(', ');
+    throw new Error(`the swarm did not settle within ${settleLimitTurns} turns (hashing ${hashing()}; frames in flight per link: ${inFlight})`);
+  };
+
+  const { runUntil, runFor } = createTimeRunner(clock, settle);
+
+  return {
+    clock,
+    settle,
+    runUntil,
+    runFor,
+    /** A test peer on the simulation's clock. */
+    peer: (options: Partial<SwarmOptions> = {}) => testPeer({ clock, ...options }),
+    /** Links two engines with counted links; `tamperFromA` rewrites what `a` sends to `b`. */
+    connect(a: Swarm, aId: string, b: Swarm, bId: string) {
+      const raw = createLinkPair(aId, bId);
+      const pair = { open: true, inFlight: 0 };
+      pairs.push(pair);
+      a.addLink(counted(raw.a, pair));
+      b.addLink(counted(raw.b, pair));
+      return {
+        ...raw,
+        tamperFromA(t: FrameTamper | null) {
+          raw.tamperFromA(
+            t &&
+              ((frame) => {
+                const out = t(frame);
+                if (out === null) pair.inFlight--;
+                return out;
+              }),
+          );
+        },
+      };
+    },
+  };
 }

@@ -1,5 +1,6 @@
-// The connected peers with their upload and download speeds.
-import { useEffect, useRef, useState } from 'react';
+// The connected peers with their upload and download speeds (the engine averages them over a few
+// seconds, since a peer sends whole 1 MiB chunks in bursts and one second is too jumpy).
+import { shortId, uiIdChars } from '../core/ids';
 import type { PeerView } from '../core/swarm/types';
 import type { PeerStatus } from '../app/peer-status';
 import { formatRate } from './format';
@@ -13,51 +14,6 @@ const routeTitle = {
   relay: 'Connected through the TURN relay: the traffic is end-to-end encrypted, but it takes a detour.',
 } as const;
 
-/** How often speeds are recomputed from the byte counters. */
-const rateSampleMs = 1000;
-
-/** Speeds are averaged over this many samples: a peer sends whole 1 MiB chunks in bursts, so one second is too jumpy. */
-const rateWindowSamples = 3;
-
-interface Rates {
-  readonly up: number;
-  readonly down: number;
-}
-
-interface Sample {
-  readonly atMs: number;
-  readonly peers: ReadonlyMap<string, PeerView>;
-}
-
-/** Turns byte counters into per-second rates averaged over the last few samples. */
-function useRates(peers: readonly PeerView[]): ReadonlyMap<string, Rates> {
-  const latest = useRef(peers);
-  const samples = useRef<Sample[]>([]);
-  const [rates, setRates] = useState<ReadonlyMap<string, Rates>>(new Map());
-  useEffect(() => {
-    latest.current = peers;
-  }, [peers]);
-  useEffect(() => {
-    const timer = setInterval(() => {
-      const now: Sample = { atMs: Date.now(), peers: new Map(latest.current.map((p) => [p.peerId, p])) };
-      const oldest = samples.current[0];
-      const next = new Map<string, Rates>();
-      for (const peer of now.peers.values()) {
-        const before = oldest?.peers.get(peer.peerId);
-        const seconds = oldest ? (now.atMs - oldest.atMs) / 1000 : 0;
-        next.set(peer.peerId, {
-          up: before && seconds > 0 ? (peer.uploadedBytes - before.uploadedBytes) / seconds : 0,
-          down: before && seconds > 0 ? (peer.downloadedBytes - before.downloadedBytes) / seconds : 0,
-        });
-      }
-      samples.current = [...samples.current, now].slice(-rateWindowSamples);
-      setRates(next);
-    }, rateSampleMs);
-    return () => clearInterval(timer);
-  }, []);
-  return rates;
-}
-
 /** Props: the connected peers, and this tab's own id. */
 export interface PeerListProps {
   readonly peers: readonly PeerView[];
@@ -69,7 +25,6 @@ export interface PeerListProps {
 
 /** The peer count and the list of peers. */
 export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListProps) {
-  const rates = useRates(peers);
   const linked = new Set(peers.map((p) => p.peerId));
   const unreachable = [...statuses.values()].filter((s) => s.state === 'unreachable' && !linked.has(s.peerId));
   return (
@@ -78,7 +33,7 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
         Peers <span data-testid="peer-count">{peers.length}</span>
       </h2>
       <p className="peers__me">
-        You are <span data-testid="my-peer-id" data-peer-id={myPeerId}>{myPeerId.slice(0, 8)}</span>
+        You are <span data-testid="my-peer-id" data-peer-id={myPeerId}>{shortId(myPeerId, uiIdChars)}</span>
       </p>
       {bannedCount > 0 && (
         <p className="peers__banned" data-testid="peer-banned">
@@ -90,7 +45,6 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
       ) : (
         <ul className="peers__list">
           {peers.map((peer) => {
-            const rate = rates.get(peer.peerId);
             const status = statuses.get(peer.peerId);
             const route = status?.route ?? null;
             return (
@@ -104,9 +58,9 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
                 {...(route ? { 'data-route': route } : {})}
                 {...(status?.fingerprint ? { 'data-dtls': status.fingerprint } : {})}
               >
-                <span className="peers__id">{peer.peerId.slice(0, 8)}</span>
-                <span>↑ {formatRate(rate?.up ?? 0)}</span>
-                <span>↓ {formatRate(rate?.down ?? 0)}</span>
+                <span className="peers__id">{shortId(peer.peerId, uiIdChars)}</span>
+                <span>↑ {formatRate(peer.upBytesPerSecond)}</span>
+                <span>↓ {formatRate(peer.downBytesPerSecond)}</span>
                 {route && (
                   <span className={`peers__route peers__route--${route}`} title={routeTitle[route]}>
                     {routeText[route]}
@@ -120,7 +74,7 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
       )}
       {unreachable.map((status) => (
         <p key={status.peerId} className="peers__unreachable" data-testid="peer-unreachable" data-peer-id={status.peerId}>
-          Couldn&apos;t reach peer {status.peerId.slice(0, 8)}. Connections between some networks need a TURN server: see
+          Couldn&apos;t reach peer {shortId(status.peerId, uiIdChars)}. Connections between some networks need a TURN server: see
           Deploy in the README.
         </p>
       ))}

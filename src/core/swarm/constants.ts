@@ -35,3 +35,6 @@ export const maxStrikesPerPeer = 3;
 
 /** The UI hears about engine changes at most this often: progress repaints ~10 times a second, not per frame. */
 export const snapshotNotifyIntervalMs = 100;
+
+/** While any peer's shown speed is above zero, the snapshot is refreshed this often, so a speed falls to zero when the bytes stop. */
+export const speedRefreshMs = 1000;

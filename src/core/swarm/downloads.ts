@@ -13,6 +13,8 @@ import {
   stalledRetryAfterMs,
 } from './constants';
 import { errorMessage } from '../errors';
+import { logIdChars, shortId } from '../ids';
+import { shuffleInPlace } from '../shuffle';
 import { isStorageFullError } from '../ports';
 import { pickChunk } from './picker';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
@@ -135,7 +137,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
   const finishItemIfDone = (item: ItemRecord): void => {
     if (item.have.count() === item.signed.manifest.chunkCount && item.status === 'downloading') {
       item.status = 'complete';
-      ctx.log('item-complete', { itemId: item.signed.itemId.slice(0, 12) });
+      ctx.log('item-complete', { itemId: shortId(item.signed.itemId, logIdChars) });
       ctx.changed();
       ctx.emit({ type: 'item-completed', itemId: item.signed.itemId });
     }
@@ -148,7 +150,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     item.notice = full ? { code: 'storage-full' } : { code: 'store-failed', detail: errorMessage(error) };
     if (full) api.cancelItem(item.signed.itemId);
     const itemId = item.signed.itemId;
-    ctx.log('store-failed', { itemId: itemId.slice(0, 12), full });
+    ctx.log('store-failed', { itemId: shortId(itemId, logIdChars), full });
     ctx.changed();
     ctx.emit(full ? { type: 'item-paused', itemId, notice: item.notice } : { type: 'item-failed', itemId, notice: item.notice });
   };
@@ -187,12 +189,8 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
 
   const api: Downloads = {
     schedule() {
-      const peers = [...ctx.peers.values()].filter((p) => !p.closed);
       // Random peer order so no peer is always asked first.
-      for (let i = peers.length - 1; i > 0; i--) {
-        const j = Math.floor(env.random() * (i + 1));
-        [peers[i], peers[j]] = [peers[j] as PeerRecord, peers[i] as PeerRecord];
-      }
+      const peers = shuffleInPlace([...ctx.peers.values()].filter((p) => !p.closed), env.random);
       for (const peer of peers) fillPeer(peer);
       for (const item of ctx.items.values()) finishItemIfDone(item);
     },
@@ -210,6 +208,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       request.lastProgressMs = env.now();
       peer.downloadedBytes += message.bytes.length;
       peer.meter.add(message.bytes.length);
+      peer.downSpeed.add(message.bytes.length);
       ctx.changed();
       if (request.received < request.buffer.length) return;
       claims.remove(request.id);

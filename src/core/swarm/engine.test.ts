@@ -1,11 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+// The engine over in-memory links on a manual clock: each test runs the swarm until what it waits
+// for has happened (bounded in fake time), then checks what happened.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageFullError } from '../ports';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
 import { createLinkPair } from '../../test-support/memory-link';
-import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
+import { createSwarmSimulation, destroyAll, randomBytes, readItem, shareBytes, statusOf } from '../../test-support/swarm-fixtures';
+import { stallCheckIntervalMs } from './constants';
 
-const peer = (autoDownload = true) => testPeer({ autoDownload });
+/** Fake time a test may take: none of these needs a timer (no limits, no stalls) beyond a tick or two. */
+const fakeLimitMs = 5_000;
+
+let sim: ReturnType<typeof createSwarmSimulation>;
+beforeEach(() => (sim = createSwarmSimulation()));
 afterEach(destroyAll);
+const peer = (autoDownload = true) => sim.peer({ autoDownload });
+const connect: typeof sim.connect = (...args) => sim.connect(...args);
+const waitFor = (condition: () => boolean, what?: string): Promise<void> => sim.runUntil(condition, fakeLimitMs, what);
 
 describe('swarm engine over in-memory links', () => {
   it.each([0, 1, 999, 1000, 1001, 25_000])('transfers an item of %i bytes byte-exact', async (size) => {
@@ -14,7 +24,7 @@ describe('swarm engine over in-memory links', () => {
     const data = randomBytes(size, size + 1);
     const signed = await shareBytes(seeder.swarm, seeder.store, 'file.bin', data, 1000);
     connect(seeder.swarm, 'S', leecher.swarm, 'L');
-    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 5000, 'completion');
+    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 'completion');
     expect(await readItem(leecher.store, signed)).toEqual(data);
     expect(leecher.store.writes).toBe(signed.manifest.chunkCount);
     const view = leecher.swarm.getSnapshot().items[0];
@@ -33,14 +43,31 @@ describe('swarm engine over in-memory links', () => {
     const seeder = peer();
     const leecher = peer(false);
     const signed = await shareBytes(seeder.swarm, seeder.store, 'big.bin', randomBytes(20_000), 1000);
-    connect(seeder.swarm, 'S', leecher.swarm, 'L');
-    await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'available');
-    await new Promise((r) => setTimeout(r, 50));
+    const fromLeecher: string[] = [];
+    connect(leecher.swarm, 'L', seeder.swarm, 'S').tamperFromA((frame) => {
+      fromLeecher.push(decodeFrame(frame)?.type ?? 'bad');
+      return frame;
+    });
+    // Settled, then three stall checks (each reschedules): the leecher knows the item and who holds it,
+    // and asked for nothing but the manifest.
+    await sim.settle();
+    await sim.runFor(3 * stallCheckIntervalMs);
+    expect(leecher.swarm.getSnapshot().items).toMatchObject([{ itemId: signed.itemId, status: 'available', peersWithItem: 1, heldChunks: 0 }]);
+    expect(fromLeecher).toEqual(['get-manifest', 'items', 'bitfield']);
     expect(leecher.store.writes).toBe(0);
+    // Paused as the first chunk is stored: the rest are withdrawn and nothing more is written.
+    const stopPausing = leecher.swarm.events.subscribe((event) => event.type === 'chunk-stored' && leecher.swarm.pause(signed.itemId));
     leecher.swarm.download(signed.itemId);
-    await waitFor(() => leecher.store.writes > 0);
-    leecher.swarm.pause(signed.itemId);
+    expect(statusOf(leecher.swarm, signed.itemId)).toBe('downloading');
+    await sim.settle(); // no time passes: the requests go out at once
+    expect(fromLeecher).toContain('request');
     expect(statusOf(leecher.swarm, signed.itemId)).toBe('paused');
+    stopPausing();
+    const framesAtPause = fromLeecher.length;
+    const writesAtPause = leecher.store.writes;
+    await sim.runFor(3 * stallCheckIntervalMs); // every stall check due in 3 s ran, and the swarm settled after each
+    expect(leecher.swarm.getSnapshot().items[0]).toMatchObject({ status: 'paused', heldChunks: writesAtPause });
+    expect(fromLeecher.slice(framesAtPause)).toEqual([]);
     leecher.swarm.download(signed.itemId);
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
     expect(await readItem(leecher.store, signed)).toEqual(randomBytes(20_000));
@@ -74,7 +101,7 @@ describe('swarm engine over in-memory links', () => {
       bytes[0] = (bytes[0] ?? 0) ^ 0xff;
       return encodeFrame({ ...message, bytes });
     });
-    await waitFor(() => leecher.swarm.isBanned('BAD'), 5000, 'ban');
+    await waitFor(() => leecher.swarm.isBanned('BAD'), 'ban');
     connect(honest.swarm, 'GOOD', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');
     expect(await readItem(leecher.store, signed)).toEqual(data);
@@ -84,7 +111,12 @@ describe('swarm engine over in-memory links', () => {
   it('rejects a manifest that does not hash to its id, then fetches it from another peer', async () => {
     const liar = peer();
     const honest = peer();
-    const leecher = peer();
+    const strikes: unknown[] = [];
+    const leecher = sim.peer({
+      log: (event, fields) => {
+        if (event === 'peer-strike') strikes.push(fields?.reason);
+      },
+    });
     const signed = await shareBytes(honest.swarm, honest.store, 'x', randomBytes(100), 1000);
     await shareBytes(liar.swarm, liar.store, 'x', randomBytes(100), 1000);
     const bad = connect(liar.swarm, 'BAD', leecher.swarm, 'L');
@@ -95,7 +127,8 @@ describe('swarm engine over in-memory links', () => {
       bytes[10] = 0x20;
       return encodeFrame({ ...message, bytes });
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await sim.settle();
+    expect(strikes).toEqual(['manifest does not match its item id or is invalid']);
     expect(leecher.swarm.getSnapshot().items).toHaveLength(0);
     connect(honest.swarm, 'GOOD', leecher.swarm, 'L');
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete');

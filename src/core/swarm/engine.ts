@@ -1,5 +1,6 @@
 // The swarm engine: the peer set, message dispatch, and the snapshot for the UI.
 // It knows nothing of WebRTC, IndexedDB or React: links and the store are passed in.
+import { setRepeating, systemClock, type Clock } from '../clock';
 import { chunkSpan, type SignedManifest } from '../manifest';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
 import { maxItemIdsPerFrame } from '../protocol/limits';
@@ -8,10 +9,10 @@ import type { Logger, PeerLink, PieceStore } from '../ports';
 import { createDerivedStore, type ExternalStore } from '../store';
 import { emptyAvailability, forgetPeer, recordBitfield, recordHave } from './availability';
 import { createBitfield, fullBitfield, parseBitfield } from './bitfield';
-import { maxStrikesPerPeer, requestTimeoutMs, snapshotNotifyIntervalMs, stallCheckIntervalMs } from './constants';
+import { maxStrikesPerPeer, requestTimeoutMs, snapshotNotifyIntervalMs, speedRefreshMs, stallCheckIntervalMs } from './constants';
 import { createDownloads } from './downloads';
 import { createManifestFetch } from './manifest-fetch';
-import { createRateMeter } from './rate-meter';
+import { createRateMeter, createWindowRate } from './rate-meter';
 import { createServing } from './serving';
 import type { ItemNotice, ItemRecord, PeerRecord, SwarmContext, SwarmEvent, SwarmSnapshot } from './types';
 import { createEmitter, type EventSource } from '../events';
@@ -24,8 +25,8 @@ export interface SwarmOptions {
   readonly log?: Logger;
   /** Random source for tie-breaks ([0, 1)); injectable so tests are repeatable. */
   readonly random?: () => number;
-  /** Clock in ms; injectable for tests. */
-  readonly now?: () => number;
+  /** Where time and timers come from (request timeouts, the upload limit, speeds); a manual clock in tests. */
+  readonly clock?: Clock;
   readonly autoDownload?: boolean;
   /** Upload limit in bytes per second (null: none). */
   readonly uploadLimit?: number | null;
@@ -64,9 +65,10 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
 export function createSwarm(options: SwarmOptions): Swarm {
   const log: Logger = options.log ?? (() => undefined);
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
   let autoDownload = options.autoDownload ?? true;
-  const uploads = createUploadLimiter(now);
+  const uploads = createUploadLimiter(clock);
   uploads.setLimit(options.uploadLimit ?? null);
   const banned = new Set<string>();
   const items = new Map<string, ItemRecord>();
@@ -75,6 +77,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const snapshots = createDerivedStore(
     () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: [...banned] }),
     snapshotNotifyIntervalMs,
+    clock,
   );
 
   const ctx: SwarmContext = {
@@ -103,10 +106,26 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;
   // Each tick withdraws stalled requests and reschedules: a chunk a peer refused or stalled on is
   // avoided only for a while, and when that while ends no message may arrive to prompt a retry.
-  const stallTimer = setInterval(() => {
-    downloads.expireStalled(timeoutMs);
-    downloads.schedule();
-  }, options.stallCheckIntervalMs ?? stallCheckIntervalMs);
+  const stopStallChecks = setRepeating(
+    clock,
+    () => {
+      downloads.expireStalled(timeoutMs);
+      downloads.schedule();
+    },
+    options.stallCheckIntervalMs ?? stallCheckIntervalMs,
+  );
+  // Speeds are read when the snapshot is built; while bytes flow, every frame rebuilds it, and when
+  // they stop, this refresh lets the shown speeds fall (one more after they reach zero).
+  let speedsMoving = false;
+  const stopSpeedRefresh = setRepeating(
+    clock,
+    () => {
+      const moving = [...peers.values()].some((p) => p.upSpeed.bytesPerSecond() > 0 || p.downSpeed.bytesPerSecond() > 0);
+      if (moving || speedsMoving) ctx.changed();
+      speedsMoving = moving;
+    },
+    speedRefreshMs,
+  );
 
   const announce = (itemId: string): void => {
     for (const peer of peers.values()) {
@@ -206,7 +225,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
       const peer: PeerRecord = {
         link, knownItems: new Set(), bitfields: new Map(), refused: new Set(), avoidUntil: new Map(),
-        meter: createRateMeter(now), uploadedBytes: 0, downloadedBytes: 0, strikes: 0, closed: false,
+        meter: createRateMeter(clock), upSpeed: createWindowRate(clock), downSpeed: createWindowRate(clock), uploadedBytes: 0, downloadedBytes: 0, strikes: 0, closed: false,
       };
       peers.set(link.peerId, peer);
       link.listen({
@@ -283,7 +302,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
     isBanned: (peerId) => banned.has(peerId),
     manifestOf: (itemId) => items.get(itemId)?.signed ?? null,
     destroy() {
-      clearInterval(stallTimer);
+      stopStallChecks();
+      stopSpeedRefresh();
       for (const peer of [...peers.values()]) peer.link.close('swarm destroyed');
       snapshots.dispose();
     },

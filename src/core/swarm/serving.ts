@@ -61,6 +61,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
       await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
       inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
       peer.uploadedBytes += slice.length;
+      peer.upSpeed.add(slice.length);
       ctx.changed();
     }
   };

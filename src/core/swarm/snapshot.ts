@@ -41,7 +41,13 @@ function itemView(item: ItemRecord, peers: Iterable<PeerRecord>): ItemView {
 }
 
 function peerView(peer: PeerRecord): PeerView {
-  return { peerId: peer.link.peerId, uploadedBytes: peer.uploadedBytes, downloadedBytes: peer.downloadedBytes };
+  return {
+    peerId: peer.link.peerId,
+    uploadedBytes: peer.uploadedBytes,
+    downloadedBytes: peer.downloadedBytes,
+    upBytesPerSecond: peer.upSpeed.bytesPerSecond(),
+    downBytesPerSecond: peer.downSpeed.bytesPerSecond(),
+  };
 }
 
 /** A fresh snapshot of the engine's state. */

@@ -1,15 +1,23 @@
-// Multi-peer scenarios over in-memory links: swarming, stalls, endgame, departures, rate limits.
-import { afterEach, describe, expect, it } from 'vitest';
+// Multi-peer scenarios over in-memory links on a manual clock: swarming, stalls, endgame, departures,
+// rate limits. Time moves only when the swarm has settled, so the times asserted are fake ms.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../protocol/codec';
-import { connect, destroyAll, randomBytes, readItem, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
+import { createSwarmSimulation, destroyAll, randomBytes, readItem, shareBytes, statusOf } from '../../test-support/swarm-fixtures';
+import { uploadBurstMs } from './upload-limiter';
 
+let sim: ReturnType<typeof createSwarmSimulation>;
+beforeEach(() => (sim = createSwarmSimulation()));
 afterEach(destroyAll);
+const testPeer: typeof sim.peer = (options) => sim.peer(options);
+const connect: typeof sim.connect = (...args) => sim.connect(...args);
+/** Runs the swarm until `condition` holds, failing past `maxMs` of fake time. */
+const waitFor = (condition: () => boolean, maxMs: number, what?: string): Promise<void> => sim.runUntil(condition, maxMs, what);
 
 const fast = { requestTimeoutMs: 150, stallCheckIntervalMs: 20 };
 const chunk = 1000;
 
 /** Union of the chunks several peers hold, from their snapshots' bitfields. */
-function unionCovers(peers: { swarm: ReturnType<typeof testPeer>['swarm'] }[], itemId: string, chunkCount: number): boolean {
+function unionCovers(peers: { swarm: ReturnType<typeof sim.peer>['swarm'] }[], itemId: string, chunkCount: number): boolean {
   const bits = peers.map((p) => BigInt(`0x0${p.swarm.getSnapshot().items.find((i) => i.itemId === itemId)?.heldBitsHex ?? ''}`));
   const union = bits.reduce((a, b) => a | b, 0n);
   const full = ((1n << BigInt(chunkCount)) - 1n) << BigInt((8 - (chunkCount % 8)) % 8);
@@ -41,11 +49,23 @@ describe('swarm scenarios', () => {
     const seeder = testPeer({ uploadLimit: 50_000 });
     const leecher = testPeer();
     const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(40_000), chunk);
-    const started = Date.now();
-    connect(seeder.swarm, 'S', leecher.swarm, 'L');
+    const startedMs = sim.clock.now();
+    /** Data bytes the seeder had sent, at the fake time each frame left. */
+    const sent: { atMs: number; bytes: number }[] = [];
+    let total = 0;
+    connect(seeder.swarm, 'S', leecher.swarm, 'L').tamperFromA((frame) => {
+      const message = decodeFrame(frame);
+      if (message?.type === 'data') sent.push({ atMs: sim.clock.now() - startedMs, bytes: (total += message.bytes.length) });
+      return frame;
+    });
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 10_000);
-    // 40 KB at 50 KB/s: at least ~0.8 s minus the first burst (250 ms of tokens).
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    // Never ahead of 50 KB/s plus one burst (250 ms of tokens) and the one frame that may overdraw it.
+    const burstBytes = (50_000 * uploadBurstMs) / 1000;
+    for (const { atMs, bytes } of sent) expect(bytes).toBeLessThanOrEqual(burstBytes + chunk + (50_000 * atMs) / 1000);
+    // So 40 KB took at least (40 KB - burst - a frame) / 50 KB/s of fake time, and not much more.
+    const doneMs = sim.clock.now() - startedMs;
+    expect(doneMs).toBeGreaterThanOrEqual(((40_000 - burstBytes - chunk) * 1000) / 50_000);
+    expect(doneMs).toBeLessThan((40_000 * 1000) / 50_000 + 100);
     expect(seeder.swarm.getSnapshot().uploadLimit).toBe(50_000);
   });
 
@@ -79,9 +99,9 @@ describe('swarm scenarios', () => {
     });
     await waitFor(() => sentToSlow.filter((t) => t === 'request').length >= 2, 5000, 'slow peer busy');
     connect(leecher.swarm, 'L', quick.swarm, 'QUICK');
-    const started = Date.now();
+    const startedMs = sim.clock.now();
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 5000);
-    expect(Date.now() - started).toBeLessThan(1500); // the slow peer alone would need ~3 s
+    expect(sim.clock.now() - startedMs).toBeLessThan(1500); // fake ms: the slow peer alone would need ~3 s
     expect(sentToSlow).toContain('cancel');
     expect(await readItem(leecher.store, signed)).toEqual(data);
   });
@@ -118,11 +138,12 @@ describe('seeder economy', () => {
     for (let i = 0; i < 5; i++) await partial.store.putChunk(signed.itemId, i, data.slice(i * chunk, (i + 1) * chunk));
     partial.swarm.restoreItem(signed, [0, 1, 2, 3, 4]);
     partial.store.readChunk = () => new Promise<null>(() => undefined); // holds 0..4 but never answers
-    const log: { at: number; to: string; type: string; index?: number }[] = [];
+    /** Requests and cancels the leecher sent, in the order it sent them. */
+    const log: { to: string; type: string; index?: number }[] = [];
     const watch = (to: string) => (frame: Uint8Array) => {
       const message = decodeFrame(frame);
-      if (message?.type === 'request') log.push({ at: Date.now(), to, type: 'request', index: message.chunkIndex });
-      if (message?.type === 'cancel') log.push({ at: Date.now(), to, type: 'cancel' });
+      if (message?.type === 'request') log.push({ to, type: 'request', index: message.chunkIndex });
+      if (message?.type === 'cancel') log.push({ to, type: 'cancel' });
       return frame;
     };
     connect(leecher.swarm, 'L', partial.swarm, 'P').tamperFromA(watch('P'));
@@ -130,10 +151,11 @@ describe('seeder economy', () => {
     connect(leecher.swarm, 'L', seeder.swarm, 'S').tamperFromA(watch('S'));
     await waitFor(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 10_000);
     expect(await readItem(leecher.store, signed)).toEqual(data);
-    const firstStall = log.find((e) => e.to === 'P' && e.type === 'cancel')?.at ?? Infinity;
-    const seederAskedForShared = log.filter((e) => e.to === 'S' && e.type === 'request' && (e.index ?? 0) < 5);
+    const firstStall = log.findIndex((e) => e.to === 'P' && e.type === 'cancel');
+    expect(firstStall).toBeGreaterThanOrEqual(0);
+    const seederAskedForShared = log.flatMap((e, at) => (e.to === 'S' && e.type === 'request' && (e.index ?? 0) < 5 ? [at] : []));
     expect(seederAskedForShared.length).toBeGreaterThan(0);
-    expect(seederAskedForShared.every((e) => e.at >= firstStall)).toBe(true);
+    expect(seederAskedForShared.every((at) => at > firstStall)).toBe(true);
   });
 
   it('a seeder sends a chunk to one peer at a time; the second asker gets it from the first', async () => {

@@ -49,6 +49,9 @@ export interface PeerRecord {
   readonly avoidUntil: Map<string, number>;
   /** Its measured throughput to us, which sizes how many requests it gets. */
   readonly meter: RateMeter;
+  /** What we send it and what it sends us, averaged over a few seconds: the speeds people read. */
+  readonly upSpeed: RateMeter;
+  readonly downSpeed: RateMeter;
   uploadedBytes: number;
   downloadedBytes: number;
   strikes: number;
@@ -110,11 +113,13 @@ export interface ItemView {
   readonly heldBitsHex: string;
 }
 
-/** One connected peer as the UI sees it (byte counters; the UI turns them into speeds). */
+/** One connected peer as the UI sees it: byte counters, and speeds averaged over `speedWindowMs`. */
 export interface PeerView {
   readonly peerId: string;
   readonly uploadedBytes: number;
   readonly downloadedBytes: number;
+  readonly upBytesPerSecond: number;
+  readonly downBytesPerSecond: number;
 }
 
 /** Everything the UI shows about the swarm. */

@@ -1,4 +1,5 @@
 // The person's upload rate limit: a token bucket in bytes, shared by every peer we serve.
+import { sleep, type Clock } from '../clock';
 
 /** How long a burst the bucket allows at the configured rate: smooth enough, without a wait per frame. */
 export const uploadBurstMs = 250;
@@ -12,11 +13,9 @@ export interface UploadLimiter {
   limit(): number | null;
 }
 
-/** Creates a limiter; `now` in ms and `sleep` are injectable for tests. */
-export function createUploadLimiter(
-  now: () => number,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-): UploadLimiter {
+/** Creates a limiter that reads the time and waits on `clock`. */
+export function createUploadLimiter(clock: Clock): UploadLimiter {
+  const now = (): number => clock.now();
   let bytesPerSecond: number | null = null;
   let tokens = 0;
   let last = now();
@@ -35,7 +34,7 @@ export function createUploadLimiter(
   const takeNow = async (bytes: number): Promise<void> => {
     refill();
     while (bytesPerSecond !== null && tokens < 0) {
-      await sleep(Math.max(1, Math.ceil((-tokens * 1000) / bytesPerSecond)));
+      await sleep(clock, Math.max(1, Math.ceil((-tokens * 1000) / bytesPerSecond)));
       refill();
     }
     if (bytesPerSecond !== null) tokens -= bytes;
