@@ -1,6 +1,6 @@
 // Test helpers: a peer is its own browser context (own IndexedDB) with WebRTC kept on loopback.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -95,9 +95,16 @@ export interface TestFile {
   readonly sha256: string;
 }
 
+/** Folders of test files this process wrote; they go when it exits (synchronously, as 'exit' requires). */
+const testFileDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of testFileDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Writes test files to disk (setInputFiles takes paths, which works for any size). */
 export function writeTestFiles(files: readonly { name: string; bytes: Uint8Array }[]): TestFile[] {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-e2e-'));
+  testFileDirs.add(dir);
   return files.map(({ name, bytes }) => {
     const path = join(dir, name);
     writeFileSync(path, bytes);
