@@ -5,7 +5,7 @@ import { setRepeating, systemClock, type Clock } from '../core/clock';
 import { logIdChars, shortId } from '../core/ids';
 import type { Logger } from '../core/ports';
 import type { Swarm } from '../core/swarm/engine';
-import { isWaitingForSpace } from '../core/swarm/types';
+import { isWaitingForSpace } from '../core/swarm/view-types';
 
 /** Room kept free beyond what downloads need: estimates are approximate and stores have overhead. */
 export const storageMarginBytes = 32 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { createZipBlob } from '../core/zip/zip-blob';
 import { createSecret } from '../core/room-keys';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 import type { Swarm } from '../core/swarm/engine';
-import type { SwarmSnapshot } from '../core/swarm/types';
+import type { SwarmSnapshot } from '../core/swarm/view-types';
 import type { RelayStatus } from '../core/ports';
 
 /** What the session shows besides the swarm snapshot. */

@@ -1,7 +1,7 @@
 // One shared item: name, size, the files of a folder, progress, who has it, and its actions.
 import { noticeText } from './messages';
 import { isFolderItem } from '../core/share-plan';
-import type { ItemView } from '../core/swarm/types';
+import type { ItemView } from '../core/swarm/view-types';
 import { AvailabilityBar } from './AvailabilityBar';
 import { FileList } from './FileList';
 import { formatBytes } from './format';

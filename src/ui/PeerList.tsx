@@ -1,7 +1,7 @@
 // The connected peers with their upload and download speeds (the engine averages them over a few
 // seconds, since a peer sends whole 1 MiB chunks in bursts and one second is too jumpy).
 import { shortId, uiIdChars } from '../core/ids';
-import type { PeerView } from '../core/swarm/types';
+import type { PeerView } from '../core/swarm/view-types';
 import type { PeerStatus } from '../app/peer-status';
 import { formatRate } from './format';
 

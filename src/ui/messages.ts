@@ -1,5 +1,5 @@
 // The one place where reason codes from the core become sentences people read.
-import type { ItemNotice } from '../core/swarm/types';
+import type { ItemNotice } from '../core/swarm/view-types';
 
 const megabytes = (bytes: number): string => `${Math.ceil(bytes / 1e6)} MB`;
 

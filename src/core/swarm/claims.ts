@@ -31,13 +31,21 @@ export interface Claims {
   isClaimed(itemId: string, chunkIndex: number): boolean;
   /** Distinct chunks of an item that are claimed. */
   claimedCount(itemId: string): number;
+  /** Chunks being written (claimed with no open request left). */
+  storing(): IterableIterator<ChunkRef>;
+}
+
+/** One chunk of one item. */
+export interface ChunkRef {
+  readonly itemId: string;
+  readonly chunkIndex: number;
 }
 
 /** Creates an empty claims table. */
 export function createClaims(): Claims {
   const byId = new Map<number, OpenRequest>();
   const byChunk = new Map<string, Set<number>>();
-  const storing = new Set<string>();
+  const storing = new Map<string, ChunkRef>();
   const perPeer = new Map<string, number>();
   const perItem = new Map<string, number>();
 
@@ -80,12 +88,13 @@ export function createClaims(): Claims {
     setStoring(itemId, chunkIndex, on) {
       const key = chunkKey(itemId, chunkIndex);
       const before = isClaimedKey(key);
-      if (on) storing.add(key);
+      if (on) storing.set(key, { itemId, chunkIndex });
       else storing.delete(key);
       const after = isClaimedKey(key);
       if (before !== after) bumpItem(itemId, after ? 1 : -1);
     },
     isClaimed: (itemId, chunkIndex) => isClaimedKey(chunkKey(itemId, chunkIndex)),
     claimedCount: (itemId) => perItem.get(itemId) ?? 0,
+    storing: () => storing.values(),
   };
 }

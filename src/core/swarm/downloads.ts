@@ -1,22 +1,15 @@
-// Fetching chunks: choose what to ask of whom (rarest first, endgame at the end), reassemble the
-// reply, verify it, store it, announce it; withdraw requests that stall and ask someone else.
+// Fetching chunks: send what the request chooser picks (rarest first, endgame at the end), reassemble
+// the reply, verify it, store it, announce it; withdraw requests that stall and ask someone else.
 import { bytesEqual, sha256 } from '../bytes';
 import { chunkHash, chunkSpan } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey, createClaims, type OpenRequest } from './claims';
-import {
-  maxRequestsPerChunkInEndgame,
-  maxRequestsPerPeer,
-  minRequestsPerPeer,
-  rejectedRetryAfterMs,
-  requestPipelineMs,
-  stalledRetryAfterMs,
-} from './constants';
+import { rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
 import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
 import { isStorageFullError } from '../ports';
-import { pickChunk } from './picker';
+import { chooseRequests } from './request-chooser';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 
 /** The download side of the engine. */
@@ -44,20 +37,6 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
   const claims = createClaims();
   let nextRequestId = 1;
 
-  const depthFor = (peer: PeerRecord, chunkBytes: number): number => {
-    const wanted = 1 + Math.ceil((peer.meter.bytesPerSecond() * requestPipelineMs) / 1000 / chunkBytes);
-    return Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, wanted));
-  };
-
-  const avoided = (peer: PeerRecord, key: string): boolean => {
-    if (peer.refused.has(key)) return true;
-    const until = peer.avoidUntil.get(key);
-    if (until === undefined) return false;
-    if (until > env.now()) return true;
-    peer.avoidUntil.delete(key);
-    return false;
-  };
-
   const requestFrom = (peer: PeerRecord, item: ItemRecord, chunkIndex: number): void => {
     const id = nextRequestId;
     nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
@@ -70,61 +49,32 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     ctx.send(peer, { type: 'request', requestId: id, itemId: item.signed.itemId, chunkIndex });
   };
 
-  /** Connected peers holding the whole item: in a young swarm the scarce upload everyone leans on. */
-  const seedersOf = (itemId: string, chunkCount: number): number => {
-    let seeders = 0;
-    for (const peer of ctx.peers.values()) if (peer.bitfields.get(itemId)?.count() === chunkCount) seeders++;
-    return seeders;
-  };
-
-  const pickFor = (peer: PeerRecord, item: ItemRecord): number | null => {
-    const { itemId, manifest } = item.signed;
-    const theirs = peer.bitfields.get(itemId);
-    if (!theirs) return null;
-    const usable = (i: number): boolean => !item.have.has(i) && theirs.has(i) && !avoided(peer, chunkKey(itemId, i));
-    // A seeder is asked only for chunks no other downloader holds: those can come from the others,
-    // and the seeder's upload is kept for what only seeders have (outside endgame).
-    const isSeeder = theirs.count() === manifest.chunkCount;
-    const seeders = isSeeder ? seedersOf(itemId, manifest.chunkCount) : 0;
-    const heldByOthers = (i: number): boolean => {
-      if (!isSeeder || (item.availability[i] ?? 0) <= seeders) return false;
-      const key = chunkKey(itemId, i);
-      for (const other of ctx.peers.values()) {
-        const field = other.bitfields.get(itemId);
-        if (other !== peer && field?.has(i) && field.count() < manifest.chunkCount && !avoided(other, key)) return true;
-      }
-      return false; // its other holders are ones we avoid (stalled or refusing): the seeder it is
-    };
-    const fresh = pickChunk({
-      chunkCount: manifest.chunkCount,
-      isCandidate: (i) => usable(i) && !claims.isClaimed(itemId, i) && !heldByOthers(i),
-      cost: (i) => item.availability[i] ?? 0,
+  /** Asks the chooser what to request of whom, then claims and sends each request. */
+  const fillPeers = (peers: readonly PeerRecord[]): void => {
+    const wanted = [...ctx.items.values()].filter((item) => item.status === 'downloading');
+    if (wanted.length === 0) return;
+    const nowMs = env.now();
+    for (const peer of peers) {
+      for (const [key, until] of peer.avoidUntil) if (until <= nowMs) peer.avoidUntil.delete(key);
+    }
+    const chosen = chooseRequests({
+      items: wanted.map((item) => ({
+        itemId: item.signed.itemId, chunkCount: item.signed.manifest.chunkCount, chunkBytes: item.signed.manifest.chunkBytes,
+        have: item.have, availability: item.availability,
+      })),
+      peers: peers.map((peer) => ({
+        peerId: peer.link.peerId, bytesPerSecond: peer.meter.bytesPerSecond(), holds: peer.bitfields,
+        refused: peer.refused, avoidUntil: peer.avoidUntil,
+      })),
+      open: [...claims.all()],
+      storing: [...claims.storing()],
+      nowMs,
       random: env.random,
     });
-    if (fresh !== null) return fresh;
-    // Endgame: every missing chunk is claimed; duplicate the requests this peer could also answer.
-    if (item.have.count() + claims.claimedCount(itemId) < manifest.chunkCount) return null;
-    return pickChunk({
-      chunkCount: manifest.chunkCount,
-      isCandidate: (i) => {
-        if (!usable(i)) return false;
-        const open = claims.forChunk(itemId, i);
-        return open.length > 0 && open.length < maxRequestsPerChunkInEndgame && open.every((r) => r.peerId !== peer.link.peerId);
-      },
-      cost: (i) => claims.forChunk(itemId, i).length,
-      random: env.random,
-    });
-  };
-
-  const fillPeer = (peer: PeerRecord): void => {
-    for (const item of ctx.items.values()) {
-      if (item.status !== 'downloading') continue;
-      const depth = depthFor(peer, item.signed.manifest.chunkBytes);
-      while (claims.openCount(peer.link.peerId) < depth) {
-        const chunk = pickFor(peer, item);
-        if (chunk === null) break;
-        requestFrom(peer, item, chunk);
-      }
+    for (const { peerId, itemId, chunkIndex } of chosen) {
+      const peer = ctx.peers.get(peerId);
+      const item = ctx.items.get(itemId);
+      if (peer && item) requestFrom(peer, item, chunkIndex);
     }
   };
 
@@ -191,7 +141,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     schedule() {
       // Random peer order so no peer is always asked first.
       const peers = shuffleInPlace([...ctx.peers.values()].filter((p) => !p.closed), env.random);
-      for (const peer of peers) fillPeer(peer);
+      fillPeers(peers);
       for (const item of ctx.items.values()) finishItemIfDone(item);
     },
     onData(peer, message) {

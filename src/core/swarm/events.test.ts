@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageFullError } from '../ports';
 import { connect, destroyAll, randomBytes, shareBytes, statusOf, testPeer, waitFor } from '../../test-support/swarm-fixtures';
-import type { SwarmEvent } from './types';
+import type { SwarmEvent } from './view-types';
 
 afterEach(destroyAll);
 

@@ -1,6 +1,7 @@
 // Turns the engine's mutable records into the immutable snapshot the UI renders.
 import { toHex } from '../bytes';
-import type { ItemRecord, ItemView, PeerRecord, PeerView, SwarmSnapshot } from './types';
+import type { ItemRecord, PeerRecord } from './types';
+import type { ItemView, PeerView, SwarmSnapshot } from './view-types';
 
 /** Segments of the availability bar: fine enough to see gaps, few enough to rebuild 10 times a second. */
 export const coverageSegments = 64;

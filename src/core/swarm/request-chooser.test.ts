@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { createBitfield } from './bitfield';
+import { maxRequestsPerPeer, minRequestsPerPeer } from './constants';
+import { chooseRequests, requestDepth, type ChunkRequest } from './request-chooser';
+
+const MiB = 1024 * 1024;
+const nowMs = 10_000;
+
+/** "1101" → a bitfield holding chunks 0, 1 and 3. */
+const bits = (pattern: string) => {
+  const field = createBitfield(pattern.length);
+  [...pattern].forEach((bit, i) => bit === '1' && field.set(i));
+  return field;
+};
+
+/** "A x 3" → peer A, item x, chunk 3 (and "x 3" without a peer). */
+const parseRef = (text: string) => {
+  const parts = text.split(' ');
+  const chunkIndex = Number(parts.pop());
+  const itemId = parts.pop() ?? '';
+  return { peerId: parts.pop() ?? '', itemId, chunkIndex };
+};
+const show = (r: ChunkRequest) => `${r.peerId} ${r.itemId} ${r.chunkIndex}`;
+
+interface ItemRow {
+  readonly id: string;
+  /** What we hold, one character per chunk. */
+  readonly have: string;
+  readonly availability: readonly number[];
+}
+
+interface PeerRow {
+  readonly id: string;
+  /** What it holds, per item id. */
+  readonly holds: Readonly<Record<string, string>>;
+  readonly bytesPerSecond?: number;
+  readonly refused?: readonly string[];
+  readonly avoidUntil?: Readonly<Record<string, number>>;
+}
+
+interface ChooserCase {
+  readonly name: string;
+  readonly items: readonly ItemRow[];
+  /** In the order they are asked. */
+  readonly peers: readonly PeerRow[];
+  readonly open?: readonly string[];
+  readonly storing?: readonly string[];
+  /** The requests chosen, in order, as "peer item chunk". */
+  readonly expected: readonly string[];
+}
+
+const x4 = (availability: number[], have = '0000'): ItemRow => ({ id: 'x', have, availability });
+
+describe('chooseRequests', () => {
+  // Ties go to the lowest index: random() is 0.99, so a later tie never replaces the pick.
+  it.each<ChooserCase>([
+    { name: 'rarest first, up to the minimum depth', items: [x4([3, 1, 2, 0])], peers: [{ id: 'A', holds: { x: '1110' } }], expected: ['A x 1', 'A x 2'] },
+    { name: 'chunks we hold are not asked', items: [x4([2, 1, 1, 0], '0100')], peers: [{ id: 'A', holds: { x: '1110' } }], expected: ['A x 2', 'A x 0'] },
+    { name: 'a peer without the item gets nothing', items: [x4([0, 0, 0, 0])], peers: [{ id: 'A', holds: {} }], expected: [] },
+    { name: 'a fast peer gets a deeper pipeline', items: [x4([1, 1, 1, 0])], peers: [{ id: 'A', holds: { x: '1110' }, bytesPerSecond: 4 * MiB }], expected: ['A x 0', 'A x 1', 'A x 2'] },
+    { name: 'open requests count toward the depth', items: [x4([2, 2, 2, 0])], peers: [{ id: 'A', holds: { x: '1110' } }, { id: 'B', holds: { x: '1110' } }], open: ['A x 0'], expected: ['A x 1', 'B x 2'] },
+    { name: 'a chunk asked of someone else is not asked again', items: [x4([1, 1, 2, 0])], peers: [{ id: 'A', holds: { x: '0110' } }], open: ['B x 1'], expected: ['A x 2'] },
+    { name: 'a chunk being stored is not asked again', items: [x4([1, 1, 2, 0])], peers: [{ id: 'A', holds: { x: '0110' } }], storing: ['x 1'], expected: ['A x 2'] },
+    { name: 'a refused chunk is not asked of that peer', items: [x4([1, 1, 1, 0])], peers: [{ id: 'A', holds: { x: '1110' }, refused: ['x:0'] }], expected: ['A x 1', 'A x 2'] },
+    { name: 'a stalled chunk is avoided until its time', items: [x4([1, 1, 1, 0])], peers: [{ id: 'A', holds: { x: '1110' }, avoidUntil: { 'x:0': nowMs + 1 } }], expected: ['A x 1', 'A x 2'] },
+    { name: 'an avoidance that has ended no longer counts', items: [x4([1, 1, 1, 0])], peers: [{ id: 'A', holds: { x: '1110' }, avoidUntil: { 'x:0': nowMs } }], expected: ['A x 0', 'A x 1'] },
+    { name: 'peers are filled in the order given', items: [x4([2, 2, 2, 0])], peers: [{ id: 'A', holds: { x: '1110' } }, { id: 'B', holds: { x: '1110' } }], expected: ['A x 0', 'A x 1', 'B x 2'] },
+    { name: 'items are filled in order, the depth shared', items: [{ id: 'x', have: '00', availability: [1, 1] }, { id: 'y', have: '00', availability: [1, 1] }], peers: [{ id: 'A', holds: { x: '11', y: '11' } }], expected: ['A x 0', 'A x 1'] },
+    {
+      name: 'a seeder is kept for what only seeders hold',
+      items: [x4([2, 2, 1, 1])],
+      peers: [{ id: 'S', holds: { x: '1111' } }, { id: 'D', holds: { x: '1100' } }],
+      expected: ['S x 2', 'S x 3', 'D x 0', 'D x 1'],
+    },
+    {
+      name: 'a seeder is asked when the other holder is avoided',
+      items: [{ id: 'x', have: '00', availability: [2, 1] }],
+      peers: [{ id: 'S', holds: { x: '11' } }, { id: 'D', holds: { x: '10' }, avoidUntil: { 'x:0': nowMs + 1 } }],
+      expected: ['S x 1', 'S x 0'],
+    },
+    {
+      name: 'the same seeder, the other holder usable',
+      items: [{ id: 'x', have: '00', availability: [2, 1] }],
+      peers: [{ id: 'S', holds: { x: '11' } }, { id: 'D', holds: { x: '10' } }],
+      expected: ['S x 1', 'D x 0'],
+    },
+    { name: 'endgame: every missing chunk claimed, requests duplicated', items: [{ id: 'x', have: '00', availability: [2, 2] }], peers: [{ id: 'A', holds: { x: '11' } }], open: ['B x 0', 'B x 1'], expected: ['A x 0', 'A x 1'] },
+    { name: 'endgame: a chunk asked of the most peers allowed is left', items: [{ id: 'x', have: '00', availability: [3, 3] }], peers: [{ id: 'A', holds: { x: '11' } }], open: ['B x 0', 'C x 0', 'B x 1'], expected: ['A x 1'] },
+    { name: 'no endgame while a chunk is unclaimed', items: [{ id: 'x', have: '000', availability: [2, 2, 0] }], peers: [{ id: 'A', holds: { x: '110' } }], open: ['B x 0', 'B x 1'], expected: [] },
+    { name: 'endgame: never twice of the same peer', items: [{ id: 'x', have: '0', availability: [1] }], peers: [{ id: 'A', holds: { x: '1' } }], open: ['A x 0'], expected: [] },
+    { name: 'endgame: a chunk being stored is not duplicated', items: [{ id: 'x', have: '00', availability: [1, 1] }], peers: [{ id: 'A', holds: { x: '11' } }], storing: ['x 0'], expected: ['A x 1'] },
+  ])('$name', ({ items, peers, open = [], storing = [], expected }) => {
+    const chosen = chooseRequests({
+      items: items.map((item) => ({ itemId: item.id, chunkCount: item.have.length, chunkBytes: MiB, have: bits(item.have), availability: item.availability })),
+      peers: peers.map((peer) => ({
+        peerId: peer.id,
+        bytesPerSecond: peer.bytesPerSecond ?? 0,
+        holds: new Map(Object.entries(peer.holds).map(([itemId, pattern]) => [itemId, bits(pattern)])),
+        refused: new Set(peer.refused ?? []),
+        avoidUntil: new Map(Object.entries(peer.avoidUntil ?? {})),
+      })),
+      open: open.map(parseRef),
+      storing: storing.map(parseRef),
+      nowMs,
+      random: () => 0.99,
+    });
+    expect(chosen.map(show)).toEqual(expected);
+  });
+});
+
+describe('requestDepth', () => {
+  it.each([
+    { name: 'an unmeasured peer gets the minimum', bytesPerSecond: 0, chunkBytes: MiB, expected: minRequestsPerPeer },
+    { name: 'half a second of throughput, plus one', bytesPerSecond: 4 * MiB, chunkBytes: MiB, expected: 3 },
+    { name: 'a part-chunk rounds up', bytesPerSecond: 5 * MiB, chunkBytes: MiB, expected: 4 },
+    { name: 'smaller chunks, more requests', bytesPerSecond: 4 * MiB, chunkBytes: MiB / 4, expected: 9 },
+    { name: 'capped at the maximum', bytesPerSecond: 1000 * MiB, chunkBytes: MiB, expected: maxRequestsPerPeer },
+  ])('$name', ({ bytesPerSecond, chunkBytes, expected }) => {
+    expect(requestDepth(bytesPerSecond, chunkBytes)).toBe(expected);
+  });
+});

@@ -1,0 +1,147 @@
+// Which chunk to ask of which peer, given what everyone holds and what is already asked: rarest
+// first, a seeder kept for what only seeders have, endgame duplicates at the end. Pure (plain
+// inputs in, a list of requests out), so it is tested with tables; downloads.ts applies the result.
+import { chunkKey, type ChunkRef } from './claims';
+import { maxRequestsPerChunkInEndgame, maxRequestsPerPeer, minRequestsPerPeer, requestPipelineMs } from './constants';
+import { pickChunk } from './picker';
+
+/** The chunks one side holds (a Bitfield fits). */
+export interface HeldChunks {
+  has(chunkIndex: number): boolean;
+  count(): number;
+}
+
+/** An item being downloaded. */
+export interface ChooserItem {
+  readonly itemId: string;
+  readonly chunkCount: number;
+  readonly chunkBytes: number;
+  /** What this peer already holds. */
+  readonly have: HeldChunks;
+  /** Per chunk, how many connected peers hold it. */
+  readonly availability: ArrayLike<number>;
+}
+
+/** A connected peer, as the chooser sees it. */
+export interface ChooserPeer {
+  readonly peerId: string;
+  /** Its measured throughput to us, which sizes how many requests it gets. */
+  readonly bytesPerSecond: number;
+  /** What it holds, by item id. */
+  readonly holds: ReadonlyMap<string, HeldChunks>;
+  /** "itemId:chunk" it refused or sent corrupt: not asked of it. */
+  readonly refused: ReadonlySet<string>;
+  /** "itemId:chunk" not to ask of it before this time (ms). */
+  readonly avoidUntil: ReadonlyMap<string, number>;
+}
+
+/** An open request: one chunk asked of one peer. */
+export interface ChunkRequest extends ChunkRef {
+  readonly peerId: string;
+}
+
+/** Everything the choice depends on. */
+export interface ChooserInput {
+  /** The items being downloaded, in the order to fill them. */
+  readonly items: readonly ChooserItem[];
+  /** Every connected peer, in the order to ask them (the caller shuffles it for fairness). */
+  readonly peers: readonly ChooserPeer[];
+  /** Requests already open. */
+  readonly open: readonly ChunkRequest[];
+  /** Chunks verified and being written: claimed, though no request is open. */
+  readonly storing: readonly ChunkRef[];
+  readonly nowMs: number;
+  /** A uniform random number in [0, 1), for fair tie-breaks. */
+  readonly random: () => number;
+}
+
+/** How many requests to keep open to a peer: enough to cover `requestPipelineMs` of its throughput. */
+export function requestDepth(bytesPerSecond: number, chunkBytes: number): number {
+  const wanted = 1 + Math.ceil((bytesPerSecond * requestPipelineMs) / 1000 / chunkBytes);
+  return Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, wanted));
+}
+
+/** Whether a peer is not to be asked for a chunk now (it refused it, or a request to it stalled lately). */
+export function isAvoided(peer: ChooserPeer, key: string, nowMs: number): boolean {
+  if (peer.refused.has(key)) return true;
+  const until = peer.avoidUntil.get(key);
+  return until !== undefined && until > nowMs;
+}
+
+/** The new requests to send, in order: each peer's free slots filled, item by item. */
+export function chooseRequests(input: ChooserInput): ChunkRequest[] {
+  const { nowMs, random } = input;
+  const openPerPeer = new Map<string, number>();
+  const askedOf = new Map<string, string[]>();
+  const claimedPerItem = new Map<string, Set<string>>();
+  const claim = (ref: ChunkRef, peerId: string | null): void => {
+    const key = chunkKey(ref.itemId, ref.chunkIndex);
+    const claimed = claimedPerItem.get(ref.itemId) ?? new Set<string>();
+    claimed.add(key);
+    claimedPerItem.set(ref.itemId, claimed);
+    if (peerId === null) return;
+    openPerPeer.set(peerId, (openPerPeer.get(peerId) ?? 0) + 1);
+    askedOf.set(key, [...(askedOf.get(key) ?? []), peerId]);
+  };
+  for (const request of input.open) claim(request, request.peerId);
+  for (const ref of input.storing) claim(ref, null);
+
+  /** Connected peers holding the whole item: in a young swarm the scarce upload everyone leans on. */
+  const seedersOf = (item: ChooserItem): number =>
+    input.peers.filter((p) => p.holds.get(item.itemId)?.count() === item.chunkCount).length;
+
+  const pickFor = (peer: ChooserPeer, item: ChooserItem): number | null => {
+    const { itemId, chunkCount } = item;
+    const theirs = peer.holds.get(itemId);
+    if (!theirs) return null;
+    const usable = (i: number): boolean => !item.have.has(i) && theirs.has(i) && !isAvoided(peer, chunkKey(itemId, i), nowMs);
+    // A seeder is asked only for chunks no other downloader holds: those can come from the others,
+    // and the seeder's upload is kept for what only seeders have (outside endgame).
+    const isSeeder = theirs.count() === chunkCount;
+    const seeders = isSeeder ? seedersOf(item) : 0;
+    const heldByOthers = (i: number): boolean => {
+      if (!isSeeder || (item.availability[i] ?? 0) <= seeders) return false;
+      const key = chunkKey(itemId, i);
+      return input.peers.some((other) => {
+        const field = other.holds.get(itemId);
+        return other !== peer && field?.has(i) === true && field.count() < chunkCount && !isAvoided(other, key, nowMs);
+      }); // when its other holders are ones we avoid (stalled or refusing), the seeder it is
+    };
+    const claimed = claimedPerItem.get(itemId);
+    const fresh = pickChunk({
+      chunkCount,
+      isCandidate: (i) => usable(i) && !claimed?.has(chunkKey(itemId, i)) && !heldByOthers(i),
+      cost: (i) => item.availability[i] ?? 0,
+      random,
+    });
+    if (fresh !== null) return fresh;
+    // Endgame: every missing chunk is claimed; duplicate the requests this peer could also answer.
+    if (item.have.count() + (claimed?.size ?? 0) < chunkCount) return null;
+    const askedCount = (i: number): number => askedOf.get(chunkKey(itemId, i))?.length ?? 0;
+    return pickChunk({
+      chunkCount,
+      isCandidate: (i) => {
+        if (!usable(i)) return false;
+        const asked = askedOf.get(chunkKey(itemId, i)) ?? [];
+        return asked.length > 0 && asked.length < maxRequestsPerChunkInEndgame && !asked.includes(peer.peerId);
+      },
+      cost: askedCount,
+      random,
+    });
+  };
+
+  const chosen: ChunkRequest[] = [];
+  for (const peer of input.peers) {
+    for (const item of input.items) {
+      const depth = requestDepth(peer.bytesPerSecond, item.chunkBytes);
+      while ((openPerPeer.get(peer.peerId) ?? 0) < depth) {
+        const chunkIndex = pickFor(peer, item);
+        if (chunkIndex === null) break;
+        const request = { peerId: peer.peerId, itemId: item.itemId, chunkIndex };
+        claim(request, peer.peerId);
+        chosen.push(request);
+      }
+    }
+  }
+  return chosen;
+}
