@@ -2,6 +2,7 @@
 // show. It drives the engine and the room connection it is given; main.tsx builds the real parts.
 import { errorMessage } from '../core/errors';
 import type { ErrorReport, ErrorReports } from './error-reports';
+import { skippedFilesText } from './messages';
 import type { SignedManifest } from '../core/manifest';
 import { isFolderItem, planShares, type FolderFile } from '../core/share-plan';
 import { createZipBlob } from '../core/zip/zip-blob';
@@ -104,11 +105,7 @@ export function createSession(deps: SessionDeps): Session {
       if (!leave) await session.joinRoom(createSecret());
       // Each picked or dropped folder is one item; loose files are one item each.
       const { shares, skipped } = planShares(files);
-      if (skipped.length > 0) {
-        const listed = skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`);
-        if (skipped.length > 5) listed.push(`and ${skipped.length - 5} more`);
-        session.reportError(`Left out, because a shared name cannot hold them: ${listed.join('; ')}.`);
-      }
+      if (skipped.length > 0) session.reportError(skippedFilesText(skipped));
       await Promise.all(
         shares.map(async (share) => {
           preparing = [...preparing, share.name];

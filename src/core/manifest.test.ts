@@ -117,14 +117,14 @@ describe('pathProblem', () => {
   it.each([
     ['', 'empty'],
     ['a\\b', 'backslash'],
-    ['a\0b', 'NUL'],
-    ['/abs', "empty, '.' or '..'"],
-    ['a//b', "empty, '.' or '..'"],
-    ['a/', "empty, '.' or '..'"],
-    ['./a', "empty, '.' or '..'"],
-    ['a/../b', "empty, '.' or '..'"],
-    ['x'.repeat(4097), 'longer than 4096'],
+    ['a\0b', 'nul'],
+    ['/abs', 'bad-part'],
+    ['a//b', 'bad-part'],
+    ['a/', 'bad-part'],
+    ['./a', 'bad-part'],
+    ['a/../b', 'bad-part'],
+    ['x'.repeat(4097), 'too-long'],
   ])('says why %j cannot be shared', (path, reason) => {
-    expect(pathProblem(path)).toContain(reason);
+    expect(pathProblem(path)).toBe(reason);
   });
 });

@@ -97,14 +97,17 @@ function canonicalBytes(name: string, chunkBytes: number, files: readonly Manife
  * Why a file path cannot be in a manifest, or null if it can. Paths are relative, '/'-separated, and
  * safe to recreate anywhere: no empty, '.' or '..' segment, no backslash (a separator on Windows), no NUL.
  */
-export function pathProblem(path: string): string | null {
-  if (path.length === 0) return 'the name is empty';
-  if (path.length > maxPathChars) return `the path is longer than ${maxPathChars} characters`;
-  if (path.includes('\\')) return 'the name contains a backslash (\\)';
-  if (path.includes('\0')) return 'the name contains a NUL character';
-  if (!path.split('/').every((part) => part !== '' && part !== '.' && part !== '..')) return "the path has an empty, '.' or '..' part";
+export function pathProblem(path: string): PathProblem | null {
+  if (path.length === 0) return 'empty';
+  if (path.length > maxPathChars) return 'too-long';
+  if (path.includes('\\')) return 'backslash';
+  if (path.includes('\0')) return 'nul';
+  if (!path.split('/').every((part) => part !== '' && part !== '.' && part !== '..')) return 'bad-part';
   return null;
 }
+
+/** Why a path cannot be shared, as a code (src/app/messages.ts words it). */
+export type PathProblem = 'empty' | 'too-long' | 'backslash' | 'nul' | 'bad-part';
 
 const isValidPath = (path: string): boolean => pathProblem(path) === null;
 

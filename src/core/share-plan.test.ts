@@ -9,7 +9,7 @@ function summary(files: readonly PickedFile[]) {
   const { shares, skipped } = planShares(files);
   return {
     shares: shares.map((s) => (s.kind === 'file' ? `file:${s.name}` : `folder:${s.name}[${s.files.map((f) => f.path).join(', ')}]`)),
-    skipped: skipped.map((s) => `${s.path}: ${s.reason}`),
+    skipped: skipped.map((s) => `${s.path}: ${s.reason}${s.folder ? ' (folder name)' : ''}`),
   };
 }
 
@@ -39,11 +39,11 @@ describe('planShares', () => {
       'a name with a backslash is left out, the rest is shared',
       [picked('trip/ok.txt'), picked('trip/sub/a\\b.txt'), loose('c\\d.txt')],
       ['folder:trip[ok.txt]'],
-      ['c\\d.txt: the name contains a backslash (\\)', 'trip/sub/a\\b.txt: the name contains a backslash (\\)'],
+      ['c\\d.txt: backslash', 'trip/sub/a\\b.txt: backslash'],
     ],
-    ['a folder whose name cannot be shared is left out', [picked('a\\b/x.txt')], [], ['a\\b/: the folder\'s name contains a backslash (\\)']],
-    ['a file picked twice is shared once', [picked('t/a'), picked('t/a')], ['folder:t[a]'], ['t/a: it was picked twice']],
-    ['a path past the length limit is left out', [picked(`t/${'x'.repeat(5000)}`), picked('t/y')], ['folder:t[y]'], [`t/${'x'.repeat(5000)}: the path is longer than 4096 characters`]],
+    ['a folder whose name cannot be shared is left out', [picked('a\\b/x.txt')], [], ['a\\b/: backslash (folder name)']],
+    ['a file picked twice is shared once', [picked('t/a'), picked('t/a')], ['folder:t[a]'], ['t/a: picked-twice']],
+    ['a path past the length limit is left out', [picked(`t/${'x'.repeat(5000)}`), picked('t/y')], ['folder:t[y]'], [`t/${'x'.repeat(5000)}: too-long`]],
   ])('%s', (_label, files, shares, skipped) => {
     expect(summary(files)).toEqual({ shares, skipped });
   });

@@ -1,7 +1,7 @@
 // Turns what a person dropped or picked into items: each top-level folder becomes one item holding its
 // whole tree (paths relative to the folder, in a fixed order), and each loose file is an item of its own.
 // Files whose path a manifest cannot hold are left out, with the reason, for the caller to report.
-import { pathProblem } from './manifest';
+import { pathProblem, type PathProblem } from './manifest';
 
 /** What planning needs of a File: its name, and its path inside a picked or dropped folder ('' for a loose file). */
 export interface PickedFile {
@@ -20,10 +20,15 @@ export type SharePlan<T> =
   | { readonly kind: 'file'; readonly name: string; readonly file: T }
   | { readonly kind: 'folder'; readonly name: string; readonly files: readonly FolderFile<T>[] };
 
-/** A file left out, with its full picked path and why. */
+/** Why a picked file is left out: its path, its folder's name (`folder: true`), or a duplicate. */
+export type SkipReason = PathProblem | 'picked-twice';
+
+/** A file left out, with its full picked path and why (src/app/messages.ts words it). */
 export interface SkippedFile {
   readonly path: string;
-  readonly reason: string;
+  readonly reason: SkipReason;
+  /** The problem is the folder's name, not the file's. */
+  readonly folder: boolean;
 }
 
 /** Code-unit order: the same folder gives the same manifest (and item id) whatever order the browser listed it in. */
@@ -39,7 +44,7 @@ export function planShares<T extends PickedFile>(picked: readonly T[]): { shares
     const slash = relative.indexOf('/');
     if (slash < 0) {
       const problem = pathProblem(file.name);
-      if (problem) skipped.push({ path: file.name, reason: problem });
+      if (problem) skipped.push({ path: file.name, reason: problem, folder: false });
       else shares.push({ kind: 'file', name: file.name, file });
       continue;
     }
@@ -51,14 +56,14 @@ export function planShares<T extends PickedFile>(picked: readonly T[]): { shares
   for (const [name, files] of folders) {
     const folderProblem = pathProblem(name);
     if (folderProblem) {
-      skipped.push({ path: `${name}/`, reason: `the folder's ${folderProblem.replace(/^the /, '')}` });
+      skipped.push({ path: `${name}/`, reason: folderProblem, folder: true });
       continue;
     }
     const kept: FolderFile<T>[] = [];
     const seen = new Set<string>();
     for (const entry of files) {
-      const problem = pathProblem(entry.path) ?? (seen.has(entry.path) ? 'it was picked twice' : null);
-      if (problem) skipped.push({ path: `${name}/${entry.path}`, reason: problem });
+      const problem = pathProblem(entry.path) ?? (seen.has(entry.path) ? 'picked-twice' : null);
+      if (problem) skipped.push({ path: `${name}/${entry.path}`, reason: problem, folder: false });
       else kept.push(entry);
       seen.add(entry.path);
     }

@@ -1,5 +1,5 @@
 // One shared item: name, size, the files of a folder, progress, who has it, and its actions.
-import { noticeText } from './messages';
+import { noticeText } from '../app/messages';
 import { isFolderItem } from '../core/share-plan';
 import type { ItemView } from '../core/swarm/view-types';
 import { AvailabilityBar } from './AvailabilityBar';

@@ -7,7 +7,7 @@ export type ItemStatus = 'available' | 'downloading' | 'paused' | 'complete' | '
 
 /**
  * Why an item is paused or stopped, as a code with its figures; the sentences people read are made
- * from it in one UI module (src/ui/messages.ts), never in the core.
+ * from it in one module (src/app/messages.ts), never in the core.
  */
 export type ItemNotice =
   /** A chunk write failed because the disk is full; nothing verified is lost. */
