@@ -39,7 +39,7 @@ function startApp(container: HTMLElement): void {
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
   const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report });
-  const connectPeer = createPeerConnector({ ice, budget: createConnectionBudget({ onExhausted: errors.report }), board: peerStatuses, log });
+  const connectPeer = createPeerConnector({ ice, budget: createConnectionBudget({ onExhausted: (count) => errors.report({ code: 'connection-budget-spent', count }) }), board: peerStatuses, log });
   const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 
   const session = createSession({
@@ -73,7 +73,7 @@ function startApp(container: HTMLElement): void {
         connectPeer,
         onLink: (link) => swarm.addLink(link),
         isBanned: (peerId) => swarm.isBanned(peerId),
-        onForgery: errors.report,
+        onForgery: () => errors.report({ code: 'signaling-tampered' }),
       });
       return () => connector.close();
     },

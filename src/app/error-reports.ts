@@ -1,16 +1,17 @@
-// The sentences shown to the person as errors, kept apart from the session so that every part (the
+// What is shown to the person as errors (as codes; src/app/messages.ts words them), kept apart from the session so that every part (the
 // session, persistence, the connection budget, the connector) can report from the moment it is built.
+import type { Report } from '../core/reports';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 
 /** One error shown on the page. */
 export interface ErrorReport {
   readonly id: number;
-  readonly message: string;
+  readonly report: Report;
 }
 
 /** The errors on the page. */
 export interface ErrorReports extends ExternalStore<readonly ErrorReport[]> {
-  report(message: string): void;
+  report(report: Report): void;
   dismiss(id: number): void;
 }
 
@@ -22,8 +23,8 @@ export function createErrorReports(): ErrorReports {
   return {
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,
-    report(message) {
-      reports = [...reports, { id: nextId++, message }];
+    report(report) {
+      reports = [...reports, { id: nextId++, report }];
       store.invalidate();
     },
     dismiss(id) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noticeText, skippedFilesText, skipText } from './messages';
+import { noticeText, reportText, skippedFilesText, skipText } from './messages';
 
 describe('the sentences made from item notices', () => {
   it.each([
@@ -28,5 +28,23 @@ describe('the sentences for files a share left out', () => {
     expect(skippedFilesText(skipped)).toBe(
       `Left out, because a shared name cannot hold them: ${skipped.slice(0, 5).map((s) => `${s.path} (the name contains a backslash (\\))`).join('; ')}; and 2 more.`,
     );
+  });
+});
+
+describe('the sentences for reports', () => {
+  it.each([
+    [{ code: 'share-failed', name: 'c.txt', detail: 'unreadable' } as const, 'Could not share c.txt: unreadable'],
+    [{ code: 'save-failed', name: 'd.zip', detail: 'gone' } as const, 'Could not save d.zip: gone'],
+    [{ code: 'item-unknown' } as const, 'That item is not known here.'],
+    [{ code: 'join-failed', detail: 'no crypto' } as const, 'Could not join the room: no crypto'],
+    [{ code: 'link-damaged' } as const, 'This room link is incomplete or damaged. Ask for the link again.'],
+    [{ code: 'keep-copy-failed', name: 'e', detail: 'x' } as const, /^Could not keep a copy of e in this browser; it is shared only while this tab stays open \(x\)\.$/],
+    [{ code: 'connection-budget-spent', count: 400 } as const, /^This tab has opened 400 peer connections, near the browser's limit per tab/],
+    [{ code: 'signaling-tampered' } as const, /failed authentication: the relay \(or someone on the way\) is altering them/],
+    [{ code: 'rooms-read-failed', detail: 'x' } as const, 'Could not read your rooms: x'],
+    [{ code: 'room-delete-failed', what: 'this room', detail: 'x' } as const, 'Could not delete this room: x'],
+  ])('%o', (report, sentence) => {
+    if (typeof sentence === 'string') expect(reportText(report)).toBe(sentence);
+    else expect(reportText(report)).toMatch(sentence);
   });
 });

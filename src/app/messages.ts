@@ -1,6 +1,7 @@
 // The one place where reason codes from the core become sentences people read (the UI and the
 // application layer both word their messages through it).
 import { maxPathChars } from '../core/protocol/limits';
+import type { Report } from '../core/reports';
 import type { SkippedFile } from '../core/share-plan';
 import type { ItemNotice } from '../core/swarm/view-types';
 
@@ -45,4 +46,32 @@ export function skippedFilesText(skipped: readonly SkippedFile[]): string {
   const listed = skipped.slice(0, listedSkipsMax).map((s) => `${s.path} (${skipText(s)})`);
   if (skipped.length > listedSkipsMax) listed.push(`and ${skipped.length - listedSkipsMax} more`);
   return `Left out, because a shared name cannot hold them: ${listed.join('; ')}.`;
+}
+
+/** The sentence for a report. */
+export function reportText(report: Report): string {
+  switch (report.code) {
+    case 'files-skipped':
+      return skippedFilesText(report.skipped);
+    case 'share-failed':
+      return `Could not share ${report.name}: ${report.detail}`;
+    case 'save-failed':
+      return `Could not save ${report.name}: ${report.detail}`;
+    case 'item-unknown':
+      return 'That item is not known here.';
+    case 'join-failed':
+      return `Could not join the room: ${report.detail}`;
+    case 'link-damaged':
+      return 'This room link is incomplete or damaged. Ask for the link again.';
+    case 'keep-copy-failed':
+      return `Could not keep a copy of ${report.name} in this browser; it is shared only while this tab stays open (${report.detail}).`;
+    case 'connection-budget-spent':
+      return `This tab has opened ${report.count} peer connections, near the browser's limit per tab, so it will not connect to new peers. Connections already open keep working; reload the page to connect to more.`;
+    case 'signaling-tampered':
+      return 'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.';
+    case 'rooms-read-failed':
+      return `Could not read your rooms: ${report.detail}`;
+    case 'room-delete-failed':
+      return `Could not delete ${report.what}: ${report.detail}`;
+  }
 }

@@ -2,6 +2,8 @@
 // into the engine when the room is reopened, and a sharer's dropped files are copied into IndexedDB
 // in the background so it keeps seeding after a reload. Composition-level: it drives the engine and
 // the stores it is given (main.tsx builds the real ones).
+import { errorMessage } from '../core/errors';
+import type { Report } from '../core/reports';
 import { logIdChars, shortId } from '../core/ids';
 import { chunkSpan, parseManifest, type SignedManifest } from '../core/manifest';
 import type { KeptItemStore, Logger } from '../core/ports';
@@ -49,7 +51,7 @@ export interface RoomPersistenceDeps {
   readonly pieces: KeptItemStore;
   readonly rooms: RoomsStore;
   readonly log: Logger;
-  readonly reportError: (message: string) => void;
+  readonly reportError: (report: Report) => void;
   readonly now?: () => number;
 }
 
@@ -161,9 +163,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
         .then(
           () => deps.log('kept-local-copy', { itemId: shortId(signed.itemId, logIdChars) }),
           (error: unknown) =>
-            deps.reportError(
-              `Could not keep a copy of ${signed.manifest.name} in this browser; it is shared only while this tab stays open (${String(error)}).`,
-            ),
+            deps.reportError({ code: 'keep-copy-failed', name: signed.manifest.name, detail: errorMessage(error) }),
         )
         .finally(() => {
           progress.delete(signed.itemId);

@@ -67,14 +67,14 @@ describe('session', () => {
     await session.save(itemId);
     expect(downloads).toEqual([{ name: 'b.bin', size: 1200 }]);
     await session.save('f'.repeat(64));
-    expect(session.getSnapshot().errors.map((e) => e.message)).toEqual(['That item is not known here.']);
+    expect(session.getSnapshot().errors.map((e) => e.report)).toEqual([{ code: 'item-unknown' }]);
   });
 
   it('reports a share that fails with the item’s name, and dismisses errors', async () => {
     const { session } = setup({ describeFile: () => Promise.reject(new Error('unreadable')) });
     await session.shareFiles([dropped('x', 'c.txt')]);
     const [error] = session.getSnapshot().errors;
-    expect(error?.message).toBe('Could not share c.txt: unreadable');
+    expect(error?.report).toEqual({ code: 'share-failed', name: 'c.txt', detail: 'unreadable' });
     session.dismissError(error?.id ?? -1);
     expect(session.getSnapshot().errors).toEqual([]);
   });

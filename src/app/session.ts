@@ -2,7 +2,7 @@
 // show. It drives the engine and the room connection it is given; main.tsx builds the real parts.
 import { errorMessage } from '../core/errors';
 import type { ErrorReport, ErrorReports } from './error-reports';
-import { skippedFilesText } from './messages';
+import type { Report } from '../core/reports';
 import type { SignedManifest } from '../core/manifest';
 import { isFolderItem, planShares, type FolderFile } from '../core/share-plan';
 import { createZipBlob } from '../core/zip/zip-blob';
@@ -64,7 +64,7 @@ export interface Session extends ExternalStore<SessionSnapshot> {
   save(itemId: string): Promise<void>;
   setAutoDownload(on: boolean): void;
   setUploadLimit(bytesPerSecond: number | null): void;
-  reportError(message: string): void;
+  reportError(report: Report): void;
   dismissError(id: number): void;
 }
 
@@ -105,7 +105,7 @@ export function createSession(deps: SessionDeps): Session {
       if (!leave) await session.joinRoom(createSecret());
       // Each picked or dropped folder is one item; loose files are one item each.
       const { shares, skipped } = planShares(files);
-      if (skipped.length > 0) session.reportError(skippedFilesText(skipped));
+      if (skipped.length > 0) session.reportError({ code: 'files-skipped', skipped });
       await Promise.all(
         shares.map(async (share) => {
           preparing = [...preparing, share.name];
@@ -116,7 +116,7 @@ export function createSession(deps: SessionDeps): Session {
             deps.addLocalItem(signed, isFile ? [share.file] : share.files.map((f) => f.file));
             deps.swarm.shareItem(signed);
           } catch (error) {
-            session.reportError(`Could not share ${share.name}: ${errorMessage(error)}`);
+            session.reportError({ code: 'share-failed', name: share.name, detail: errorMessage(error) });
           } finally {
             preparing = withoutFirst(preparing, share.name);
             store.invalidate();
@@ -126,9 +126,9 @@ export function createSession(deps: SessionDeps): Session {
     },
     async save(itemId) {
       const signed = deps.swarm.manifestOf(itemId);
-      if (!signed) return session.reportError('That item is not known here.');
+      if (!signed) return session.reportError({ code: 'item-unknown' });
       const { name, files } = signed.manifest;
-      const fail = (error: unknown) => session.reportError(`Could not save ${name}: ${errorMessage(error)}`);
+      const fail = (error: unknown) => session.reportError({ code: 'save-failed', name, detail: errorMessage(error) });
       // A loose file saves as itself (its one file is stored under the item's name).
       if (!isFolderItem(name, files)) return deps.fileBlob(signed, 0).then((blob) => deps.offerDownload(blob, name), fail);
       // A folder saves as one ZIP whose entries keep its paths under its name. STORE and a Blob of the
@@ -155,8 +155,8 @@ export function createSession(deps: SessionDeps): Session {
       deps.saveUploadLimit(bytesPerSecond);
     },
     // The errors store tells the session on its next notification; the session's own calls show at once.
-    reportError(message) {
-      deps.errors.report(message);
+    reportError(report) {
+      deps.errors.report(report);
       store.invalidate();
     },
     dismissError(id) {

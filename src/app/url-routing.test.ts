@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../core/reports';
 import { startUrlRouting, type AddressBar, type RoutedSession } from './url-routing';
 
 const secretA = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -8,7 +9,7 @@ function fakes(initialHash: string) {
   let hash = initialHash;
   let roomLink: string | null = null;
   const joined: string[] = [];
-  const errors: string[] = [];
+  const errors: Report[] = [];
   let reloads = 0;
   const listeners = new Set<() => void>();
   const session: RoutedSession = {
@@ -16,7 +17,7 @@ function fakes(initialHash: string) {
       joined.push(secret);
       roomLink = `https://drop.example/#${secret}`;
     },
-    reportError: (message) => errors.push(message),
+    reportError: (report) => errors.push(report),
     getSnapshot: () => ({ roomLink, relayStatus: 'offline', preparing: [], errors: [] }),
   };
   const address: AddressBar = {
@@ -43,7 +44,7 @@ describe('joining from the address', () => {
     const f = fakes('#short');
     startUrlRouting(f.session, f.address);
     expect(f.joined).toEqual([]);
-    expect(f.errors).toEqual(['This room link is incomplete or damaged. Ask for the link again.']);
+    expect(f.errors).toEqual([{ code: 'link-damaged' }]);
   });
 
   it('joins a link pasted into a tab in no room; reloads into a pasted link of another room; ignores the same room', async () => {

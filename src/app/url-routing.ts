@@ -1,5 +1,6 @@
 // Joining from the address: the room the fragment names on load, a room link pasted into an open tab
 // later, and a clear sentence for a damaged link.
+import { errorMessage } from '../core/errors';
 import { parseSecret } from '../core/room-keys';
 import type { Session } from './session';
 
@@ -23,9 +24,9 @@ export function startUrlRouting(session: RoutedSession, address: AddressBar): ()
   const joinFromFragment = (): void => {
     const secret = parseSecret(address.hash());
     if (secret) {
-      session.joinRoom(secret).catch((error: unknown) => session.reportError(`Could not join the room: ${String(error)}`));
+      session.joinRoom(secret).catch((error: unknown) => session.reportError({ code: 'join-failed', detail: errorMessage(error) }));
     } else if (address.hash().length > 1) {
-      session.reportError('This room link is incomplete or damaged. Ask for the link again.');
+      session.reportError({ code: 'link-damaged' });
     }
   };
   joinFromFragment();

@@ -58,7 +58,7 @@ export interface RoomConnectorOptions {
   readonly isBanned: (peerId: string) => boolean;
   readonly log: Logger;
   /** Signaling is being tampered with (see signaling-channel.ts): tell the person. */
-  readonly onForgery?: (message: string) => void;
+  readonly onForgery?: () => void;
   /** Mesh limits to override (tests use small rooms). */
   readonly mesh?: Partial<MeshLimits>;
   readonly random?: () => number;

@@ -23,7 +23,7 @@ export interface SignalingChannelOptions {
   /** Bus number `bus` (re)subscribed to the room: time to say hello on it. */
   onSubscribed(bus: number): void;
   /** Envelopes addressed to us keep failing authentication: someone (the relay?) is altering or forging them. */
-  onForgery?(message: string): void;
+  onForgery?(): void;
 }
 
 /** Authentication failures before the person is told: an envelope for us that fails it never happens honestly. */
@@ -65,9 +65,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
       forgeries++;
       log('envelope-rejected', { reason: 'not authentic for this room and peer', forgeries });
       if (forgeries === forgeryAlertThreshold) {
-        options.onForgery?.(
-          'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.',
-        );
+        options.onForgery?.();
       }
       return;
     }

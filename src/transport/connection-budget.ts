@@ -17,7 +17,8 @@ export interface ConnectionBudget {
 /** Options: the limit, and whom to tell (once) when it is reached. */
 export interface ConnectionBudgetOptions {
   readonly limit?: number;
-  readonly onExhausted: (message: string) => void;
+  /** Told once, with how many connections were made. */
+  readonly onExhausted: (count: number) => void;
 }
 
 /** Creates a budget; pass the same one to every connection attempt of the tab. */
@@ -40,10 +41,7 @@ export function createConnectionBudget(options: ConnectionBudgetOptions): Connec
       }
       if (!reported) {
         reported = true;
-        options.onExhausted(
-          `This tab has opened ${count} peer connections, near the browser's limit per tab, so it will not ` +
-            'connect to new peers. Connections already open keep working; reload the page to connect to more.',
-        );
+        options.onExhausted(count);
       }
       return false;
     },

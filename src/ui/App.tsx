@@ -1,4 +1,7 @@
 // The page: drop zone, room link, items, peers and errors. It only reads stores and calls the session.
+import { reportText } from '../app/messages';
+import { errorMessage } from '../core/errors';
+import type { Report } from '../core/reports';
 import { useCallback } from 'react';
 import type { ExternalStore } from '../core/store';
 import type { KeepingSnapshot, RoomLibrary } from '../app/room-persistence';
@@ -29,9 +32,9 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
   const state = useStore(session);
   const swarm = useStore(session.swarmView);
   const kept = useStore(keeping);
-  const reportError = useCallback((message: string) => session.reportError(message), [session]);
+  const reportError = useCallback((report: Report) => session.reportError(report), [session]);
   const share = (files: File[]) => {
-    session.shareFiles(files).catch((error: unknown) => session.reportError(`Sharing failed: ${String(error)}`));
+    session.shareFiles(files).catch((error: unknown) => session.reportError({ code: 'share-failed', name: files.map((f) => f.name).join(', '), detail: errorMessage(error) }));
   };
   return (
     <main className="app">
@@ -42,8 +45,8 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
       {state.errors.length > 0 && (
         <ul className="errors">
           {state.errors.map((error) => (
-            <li key={error.id} className="error" data-testid="error">
-              {error.message}
+            <li key={error.id} className="error" data-testid="error" data-reason={error.report.code}>
+              {reportText(error.report)}
               <button type="button" className="button button--quiet" onClick={() => session.dismissError(error.id)}>
                 Dismiss
               </button>

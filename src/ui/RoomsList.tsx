@@ -1,5 +1,7 @@
 // "Your rooms" on the start page: rooms this browser joined, what each holds, the storage it uses,
 // and deleting a room's data or all data (each delete asks once more before it happens).
+import { errorMessage } from '../core/errors';
+import type { Report } from '../core/reports';
 import { useCallback, useEffect, useState } from 'react';
 import type { RoomLibrary, RoomSummary } from '../app/room-persistence';
 import { formatBytes } from './format';
@@ -7,7 +9,7 @@ import { formatBytes } from './format';
 /** Props: where the rooms come from, and where errors go. */
 export interface RoomsListProps {
   readonly library: RoomLibrary;
-  readonly onError: (message: string) => void;
+  readonly onError: (report: Report) => void;
 }
 
 /** A button that needs a second click to act. */
@@ -39,11 +41,11 @@ const itemNames = (room: RoomSummary): string => {
 export function RoomsList({ library, onError }: RoomsListProps) {
   const [rooms, setRooms] = useState<readonly RoomSummary[] | null>(null);
   const reload = useCallback(() => {
-    library.list().then(setRooms, (error: unknown) => onError(`Could not read your rooms: ${String(error)}`));
+    library.list().then(setRooms, (error: unknown) => onError({ code: 'rooms-read-failed', detail: errorMessage(error) }));
   }, [library, onError]);
   useEffect(reload, [reload]);
   const act = (work: Promise<void>, what: string) =>
-    work.then(reload, (error: unknown) => onError(`Could not delete ${what}: ${String(error)}`));
+    work.then(reload, (error: unknown) => onError({ code: 'room-delete-failed', what, detail: errorMessage(error) }));
 
   if (rooms === null || rooms.length === 0) return null;
   const total = rooms.reduce((sum, room) => sum + room.storedBytes, 0);

@@ -1,0 +1,23 @@
+// What goes wrong that the person must hear of, as codes with their facts. The sentences are made in
+// one place, src/app/messages.ts; nothing below the UI words them.
+import type { SkippedFile } from './share-plan';
+
+/** One thing to tell the person. */
+export type Report =
+  /** Picked files a share had to leave out, and why. */
+  | { readonly code: 'files-skipped'; readonly skipped: readonly SkippedFile[] }
+  | { readonly code: 'share-failed'; readonly name: string; readonly detail: string }
+  | { readonly code: 'save-failed'; readonly name: string; readonly detail: string }
+  /** Save was asked for an item this page does not know. */
+  | { readonly code: 'item-unknown' }
+  | { readonly code: 'join-failed'; readonly detail: string }
+  /** The address's fragment is not a whole room secret. */
+  | { readonly code: 'link-damaged' }
+  /** A shared item's copy into this browser's storage failed: it is served only while the tab stays open. */
+  | { readonly code: 'keep-copy-failed'; readonly name: string; readonly detail: string }
+  /** The tab made `count` RTCPeerConnections, near the browser's per-tab limit, and stops connecting. */
+  | { readonly code: 'connection-budget-spent'; readonly count: number }
+  /** Signaling for us failed authentication: someone on the way alters envelopes. */
+  | { readonly code: 'signaling-tampered' }
+  | { readonly code: 'rooms-read-failed'; readonly detail: string }
+  | { readonly code: 'room-delete-failed'; readonly what: string; readonly detail: string };
