@@ -48,7 +48,48 @@ function setup(overrides: Partial<SessionDeps> = {}) {
   return { session, swarm, joined, downloads, local, statuses };
 }
 
+/** A folder item's files as the folder picker gives them. */
+const inFolder = (bytes: BlobPart, path: string): File =>
+  Object.defineProperty(new File([bytes], path.split('/').pop() ?? path), 'webkitRelativePath', { value: path });
+
+async function describeFolderBytes(name: string, files: readonly { path: string; file: File }[]): Promise<SignedManifest> {
+  const contents = await Promise.all(files.map(async (f) => new Uint8Array(await f.file.arrayBuffer())));
+  const list = files.map((f, i) => ({ path: f.path, size: contents[i]?.length ?? 0, type: 'application/octet-stream' }));
+  const all = new Uint8Array(contents.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of contents) all.set(c, (at += c.length) - c.length);
+  const starts = contents.map((_, i) => contents.slice(0, i).reduce((n, c) => n + c.length, 0));
+  return createManifest(name, list, async (file, offset, length) => all.slice((starts[file] ?? 0) + offset, (starts[file] ?? 0) + offset + length), 1000);
+}
+
 describe('session', () => {
+  it('shows a folder save’s progress while the archive is prepared, and a cancelled save downloads nothing and says nothing', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { session, downloads } = setup({
+      describeFolder: describeFolderBytes,
+      // The first file's Blob waits for the test: the save is under way meanwhile.
+      fileBlob: async (signed, index) => {
+        if (index === 0) await gate;
+        return new Blob([new Uint8Array(signed.manifest.files[index]?.size ?? 0)]);
+      },
+    });
+    await session.shareFiles([inFolder(new Uint8Array(1500), 'pics/a.jpg'), inFolder(new Uint8Array(700), 'pics/b.jpg')]);
+    const itemId = session.swarmView.getSnapshot().items[0]?.itemId ?? '';
+    const saving = session.save(itemId);
+    expect(session.getSnapshot().saves).toEqual([{ id: 1, fileName: 'pics.zip', doneBytes: 0, totalBytes: 2200 }]);
+    session.cancelSave(1);
+    release();
+    await saving;
+    expect(downloads).toEqual([]);
+    expect(session.getSnapshot().saves).toEqual([]);
+    expect(session.getSnapshot().errors).toEqual([]);
+
+    await session.save(itemId);
+    expect(downloads).toEqual([{ name: 'pics.zip', size: expect.any(Number) }]);
+    expect(session.getSnapshot().saves).toEqual([]);
+  });
+
   it('sharing into no room makes one: the link, the item served from here, and the swarm knows it', async () => {
     const { session, joined, local } = setup();
     await session.shareFiles([dropped(new Uint8Array(2500), 'a.bin')]);

@@ -19,6 +19,16 @@ export interface SessionSnapshot {
   /** Names of files being hashed before they can be shared. */
   readonly preparing: readonly string[];
   readonly errors: readonly ErrorReport[];
+  /** Archives being prepared for Save, with their progress (the CRC pass reads every byte once). */
+  readonly saves: readonly SaveProgress[];
+}
+
+/** One "Save as ZIP" being prepared. */
+export interface SaveProgress {
+  readonly id: number;
+  readonly fileName: string;
+  readonly doneBytes: number;
+  readonly totalBytes: number;
 }
 
 /** The parts the session drives (real ones in main.tsx, fakes in tests). */
@@ -62,6 +72,8 @@ export interface Session extends ExternalStore<SessionSnapshot> {
   joinRoom(secret: string): Promise<void>;
   shareFiles(files: readonly File[]): Promise<void>;
   save(itemId: string): Promise<void>;
+  /** Stops preparing an archive; nothing is downloaded and nothing is reported. */
+  cancelSave(id: number): void;
   setAutoDownload(on: boolean): void;
   setUploadLimit(bytesPerSecond: number | null): void;
   reportError(report: Report): void;
@@ -80,7 +92,13 @@ export function createSession(deps: SessionDeps): Session {
   let relayStatus: SessionSnapshot['relayStatus'] = 'offline';
   let preparing: string[] = [];
   let leave: (() => void) | null = null;
-  const store = createDerivedStore<SessionSnapshot>(() => ({ roomLink, relayStatus, preparing, errors: deps.errors.getSnapshot() }), 0);
+  /** Saves being prepared, by id, with how to cancel each. */
+  const saves = new Map<number, { progress: SaveProgress; controller: AbortController }>();
+  let nextSaveId = 1;
+  const store = createDerivedStore<SessionSnapshot>(
+    () => ({ roomLink, relayStatus, preparing, errors: deps.errors.getSnapshot(), saves: [...saves.values()].map((s) => s.progress) }),
+    0,
+  );
   deps.errors.subscribe(() => store.invalidate());
 
   const session: Session = {
@@ -134,17 +152,26 @@ export function createSession(deps: SessionDeps): Session {
       // A folder saves as one ZIP whose entries keep its paths under its name. STORE and a Blob of the
       // stored chunk Blobs: the data is read once for the CRC-32, a chunk at a time, and never copied.
       const zipName = `${name}.zip`;
-      preparing = [...preparing, zipName];
-      store.invalidate();
+      const id = nextSaveId++;
+      const controller = new AbortController();
+      const progress = (doneBytes: number): void => {
+        saves.set(id, { controller, progress: { id, fileName: zipName, doneBytes, totalBytes: signed.manifest.totalBytes } });
+        store.invalidate();
+      };
+      progress(0);
       try {
         const sources = await Promise.all(files.map(async (file, i) => ({ path: `${name}/${file.path}`, blob: await deps.fileBlob(signed, i) })));
-        deps.offerDownload(await createZipBlob(sources, { modified: new Date() }), zipName);
+        const zip = await createZipBlob(sources, { modified: new Date(), signal: controller.signal, onProgress: progress });
+        deps.offerDownload(zip, zipName);
       } catch (error) {
-        fail(error);
+        if (!controller.signal.aborted) fail(error);
       } finally {
-        preparing = withoutFirst(preparing, zipName);
+        saves.delete(id);
         store.invalidate();
       }
+    },
+    cancelSave(id) {
+      saves.get(id)?.controller.abort(new Error('cancelled'));
     },
     setAutoDownload(on) {
       deps.swarm.setAutoDownload(on);

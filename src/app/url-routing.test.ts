@@ -18,7 +18,7 @@ function fakes(initialHash: string) {
       roomLink = `https://drop.example/#${secret}`;
     },
     reportError: (report) => errors.push(report),
-    getSnapshot: () => ({ roomLink, relayStatus: 'offline', preparing: [], errors: [] }),
+    getSnapshot: () => ({ roomLink, relayStatus: 'offline', preparing: [], errors: [], saves: [] }),
   };
   const address: AddressBar = {
     hash: () => hash,

@@ -85,6 +85,15 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
               Preparing {name}…
             </p>
           ))}
+          {state.saves.map((save) => (
+            <p key={save.id} className="items__preparing" data-testid="save-progress" data-done-bytes={save.doneBytes} data-total-bytes={save.totalBytes}>
+              Preparing {save.fileName}…{' '}
+              <progress value={save.doneBytes} max={Math.max(1, save.totalBytes)} aria-label={`Preparing ${save.fileName}`} />{' '}
+              <button type="button" className="button button--quiet" data-testid="save-cancel" onClick={() => session.cancelSave(save.id)}>
+                Cancel
+              </button>
+            </p>
+          ))}
           {swarm.items.length === 0 && state.preparing.length === 0 ? (
             <p className="items__empty">Nothing shared yet.</p>
           ) : (
