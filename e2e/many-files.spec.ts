@@ -4,7 +4,8 @@
 // non-ASCII and an empty file: the friend's ZIP holds every entry, byte-exact.
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { item, openPeer } from './peers';
+import { readFileSync } from 'node:fs';
+import { item, openPeer, sha256Hex } from './peers';
 import { readSavedZip, saveDownload, shareFolder, writeTestFolder, type FolderFileInfo } from './folder-helpers';
 
 /** Past the ~250 streams after which the old CRC pass hung (measured in Chromium 156). */
@@ -18,7 +19,7 @@ const library = writeTestFolder('photo library', [
   })),
 ]);
 
-test('a folder of 600 files saves as a ZIP with every entry, byte-exact', async ({ browser }) => {
+test('a folder of 600 files saves as a ZIP with every entry, byte-exact, and one file out of it saves alone', async ({ browser }) => {
   const sharer = await openPeer(browser);
   const link = await shareFolder(sharer, library.dir);
   const friend = await openPeer(browser, link);
@@ -31,6 +32,14 @@ test('a folder of 600 files saves as a ZIP with every entry, byte-exact', async 
   const expected = library.files.map((f: FolderFileInfo) => ({ path: `photo library/${f.path}`, size: f.size, sha256: f.sha256 })).sort(byPath);
   expect(entries).toHaveLength(fileCount);
   expect(entries).toEqual(expected);
+  // One file out of the folder, from its file list, saves as itself.
+  const one = library.files.find((f) => f.path.endsWith('photo 0007.jpg'));
+  if (!one) throw new Error('test file missing');
+  await row.locator('[data-testid=item-files-more]').click();
+  const fileRow = row.locator(`[data-testid=item-file][data-path="${one.path}"]`);
+  const [download] = await Promise.all([friend.page.waitForEvent('download'), fileRow.locator('[data-testid=item-file-save]').click()]);
+  expect(download.suggestedFilename()).toBe('photo 0007.jpg');
+  expect(sha256Hex(readFileSync(await download.path()))).toBe(one.sha256);
   await expect(friend.page.locator('[data-testid=error]')).toHaveCount(0);
   expect([...sharer.consoleErrors, ...friend.consoleErrors]).toEqual([]);
   await friend.context.close();

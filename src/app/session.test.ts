@@ -88,6 +88,12 @@ describe('session', () => {
     await session.save(itemId);
     expect(downloads).toEqual([{ name: 'pics.zip', size: expect.any(Number) }]);
     expect(session.getSnapshot().saves).toEqual([]);
+
+    // One file out of the folder saves under its own name.
+    await session.saveFile(itemId, 1);
+    expect(downloads.at(-1)).toEqual({ name: 'b.jpg', size: 700 });
+    await session.saveFile(itemId, 9);
+    expect(session.getSnapshot().errors.map((e) => e.report)).toEqual([{ code: 'item-unknown' }]);
   });
 
   it('sharing into no room makes one: the link, the item served from here, and the swarm knows it', async () => {

@@ -72,6 +72,8 @@ export interface Session extends ExternalStore<SessionSnapshot> {
   joinRoom(secret: string): Promise<void>;
   shareFiles(files: readonly File[]): Promise<void>;
   save(itemId: string): Promise<void>;
+  /** Saves one file of an item (one file out of a folder) under its own name. */
+  saveFile(itemId: string, fileIndex: number): Promise<void>;
   /** Stops preparing an archive; nothing is downloaded and nothing is reported. */
   cancelSave(id: number): void;
   setAutoDownload(on: boolean): void;
@@ -169,6 +171,16 @@ export function createSession(deps: SessionDeps): Session {
         saves.delete(id);
         store.invalidate();
       }
+    },
+    async saveFile(itemId, fileIndex) {
+      const signed = deps.swarm.manifestOf(itemId);
+      const file = signed?.manifest.files[fileIndex];
+      if (!signed || !file) return session.reportError({ code: 'item-unknown' });
+      const fileName = file.path.split('/').pop() ?? file.path;
+      await deps.fileBlob(signed, fileIndex).then(
+        (blob) => deps.offerDownload(blob, fileName),
+        (error: unknown) => session.reportError({ code: 'save-failed', name: file.path, detail: errorMessage(error) }),
+      );
     },
     cancelSave(id) {
       saves.get(id)?.controller.abort(new Error('cancelled'));

@@ -105,6 +105,7 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
                   onDownload={() => session.download(item.itemId)}
                   onPause={() => session.pause(item.itemId)}
                   onSave={() => void session.save(item.itemId)}
+                  onSaveFile={(fileIndex) => void session.saveFile(item.itemId, fileIndex)}
                 />
               ))}
             </ul>

@@ -10,10 +10,12 @@ export const collapsedFileCount = 10;
 /** Props: the item's files, in manifest order. */
 export interface FileListProps {
   readonly files: readonly ManifestFile[];
+  /** Saves one file of the item by its index (offered once the item is complete). */
+  readonly onSaveFile?: ((fileIndex: number) => void) | undefined;
 }
 
 /** A folder item's file list, collapsible when long. */
-export function FileList({ files }: FileListProps) {
+export function FileList({ files, onSaveFile }: FileListProps) {
   const [expanded, setExpanded] = useState(false);
   const shown = expanded ? files : files.slice(0, collapsedFileCount);
   const hidden = files.length - shown.length;
@@ -24,6 +26,12 @@ export function FileList({ files }: FileListProps) {
           <li key={`${i}:${file.path}`} className="file-list__file" data-testid="item-file" data-path={file.path}>
             <span className="file-list__path">{file.path}</span>
             <span className="file-list__size">{formatBytes(file.size)}</span>
+            {onSaveFile && (
+              // `shown` is a prefix of `files`, so the row's index is the file's index in the item.
+              <button type="button" className="button button--quiet" data-testid="item-file-save" onClick={() => onSaveFile(i)}>
+                Save
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -12,6 +12,8 @@ export interface ItemRowProps {
   readonly onDownload: () => void;
   readonly onPause: () => void;
   readonly onSave: () => void;
+  /** Saves one file of a folder item. */
+  readonly onSaveFile: (fileIndex: number) => void;
 }
 
 const statusText: Record<ItemView['status'], string> = {
@@ -23,7 +25,7 @@ const statusText: Record<ItemView['status'], string> = {
 };
 
 /** A row of the item list, carrying the automation contract's selectors. */
-export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
+export function ItemRow({ item, onDownload, onPause, onSave, onSaveFile }: ItemRowProps) {
   const canDownload = item.status === 'available' || item.status === 'paused' || item.status === 'error';
   const folder = isFolderItem(item.name, item.files);
   return (
@@ -43,7 +45,7 @@ export function ItemRow({ item, onDownload, onPause, onSave }: ItemRowProps) {
           {formatBytes(item.totalBytes)}
         </span>
       </div>
-      {folder && <FileList files={item.files} />}
+      {folder && <FileList files={item.files} onSaveFile={item.status === 'complete' ? onSaveFile : undefined} />}
       <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} />
       {!item.local && item.status !== 'complete' && <AvailabilityBar coverage={item.swarmCoverage} />}
       <div className="item__foot">
