@@ -19,6 +19,7 @@ describe('the sentences for files a share left out', () => {
     [{ reason: 'bad-part', folder: false }, "the path has an empty, '.' or '..' part"],
     [{ reason: 'too-long', folder: false }, 'the path is longer than 4096 characters'],
     [{ reason: 'picked-twice', folder: false }, 'it was picked twice'],
+    [{ reason: 'too-many-files', folder: true, fileCount: 12_345 }, 'it has 12,345 files, and one shared folder holds at most 10,000: share it in parts (for example, its subfolders)'],
   ] as const)('%o', (skipped, clause) => {
     expect(skipText(skipped)).toBe(clause);
   });

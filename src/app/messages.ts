@@ -1,6 +1,6 @@
 // The one place where reason codes from the core become sentences people read (the UI and the
 // application layer both word their messages through it).
-import { maxPathChars } from '../core/protocol/limits';
+import { maxFilesPerItem, maxPathChars } from '../core/protocol/limits';
 import type { Report } from '../core/reports';
 import type { SkippedFile } from '../core/share-plan';
 import type { ItemNotice } from '../core/swarm/view-types';
@@ -20,7 +20,7 @@ export function noticeText(notice: ItemNotice, itemName: string): string {
 }
 
 /** Why one picked file was left out, as a clause. */
-export function skipText(skipped: Pick<SkippedFile, 'reason' | 'folder'>): string {
+export function skipText(skipped: Pick<SkippedFile, 'reason' | 'folder' | 'fileCount'>): string {
   const subject = skipped.folder ? "the folder's name" : 'the name';
   switch (skipped.reason) {
     case 'empty':
@@ -35,6 +35,8 @@ export function skipText(skipped: Pick<SkippedFile, 'reason' | 'folder'>): strin
       return `${skipped.folder ? "the folder's path" : 'the path'} has an empty, '.' or '..' part`;
     case 'picked-twice':
       return 'it was picked twice';
+    case 'too-many-files':
+      return `it has ${(skipped.fileCount ?? 0).toLocaleString('en')} files, and one shared folder holds at most ${maxFilesPerItem.toLocaleString('en')}: share it in parts (for example, its subfolders)`;
   }
 }
 

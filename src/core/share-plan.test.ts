@@ -14,6 +14,13 @@ function summary(files: readonly PickedFile[]) {
 }
 
 describe('planShares', () => {
+  it('refuses a folder of more files than one item holds at once, with the count, and still shares the rest', () => {
+    const huge = Array.from({ length: 10_001 }, (_, i) => picked(`huge/${i}.jpg`));
+    const { shares, skipped } = planShares([...huge, loose('a.txt')]);
+    expect(shares.map((s) => s.name)).toEqual(['a.txt']);
+    expect(skipped).toEqual([{ path: 'huge/', reason: 'too-many-files', folder: true, fileCount: 10_001 }]);
+  });
+
   it.each<[string, PickedFile[], string[], string[]]>([
     ['loose files stay separate items', [loose('a.txt'), loose('b.txt')], ['file:a.txt', 'file:b.txt'], []],
     [

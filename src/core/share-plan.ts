@@ -2,6 +2,7 @@
 // whole tree (paths relative to the folder, in a fixed order), and each loose file is an item of its own.
 // Files whose path a manifest cannot hold are left out, with the reason, for the caller to report.
 import { pathProblem, type PathProblem } from './manifest';
+import { maxFilesPerItem } from './protocol/limits';
 
 /** What planning needs of a File: its name, and its path inside a picked or dropped folder ('' for a loose file). */
 export interface PickedFile {
@@ -21,14 +22,16 @@ export type SharePlan<T> =
   | { readonly kind: 'folder'; readonly name: string; readonly files: readonly FolderFile<T>[] };
 
 /** Why a picked file is left out: its path, its folder's name (`folder: true`), or a duplicate. */
-export type SkipReason = PathProblem | 'picked-twice';
+export type SkipReason = PathProblem | 'picked-twice' | 'too-many-files';
 
 /** A file left out, with its full picked path and why (src/app/messages.ts words it). */
 export interface SkippedFile {
   readonly path: string;
   readonly reason: SkipReason;
-  /** The problem is the folder's name, not the file's. */
+  /** The problem is the folder's name (or size), not the file's. */
   readonly folder: boolean;
+  /** For 'too-many-files': how many files the folder has. */
+  readonly fileCount?: number;
 }
 
 /** Code-unit order: the same folder gives the same manifest (and item id) whatever order the browser listed it in. */
@@ -54,6 +57,11 @@ export function planShares<T extends PickedFile>(picked: readonly T[]): { shares
     folders.set(folder, files);
   }
   for (const [name, files] of folders) {
+    // One item's manifest holds at most maxFilesPerItem files: refused before anything is hashed.
+    if (files.length > maxFilesPerItem) {
+      skipped.push({ path: `${name}/`, reason: 'too-many-files', folder: true, fileCount: files.length });
+      continue;
+    }
     const folderProblem = pathProblem(name);
     if (folderProblem) {
       skipped.push({ path: `${name}/`, reason: folderProblem, folder: true });
