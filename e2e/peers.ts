@@ -41,6 +41,14 @@ export interface TestPeer {
   readonly consoleErrors: string[];
 }
 
+/** How a peer context departs from the defaults (loopback-only WebRTC, media permission). */
+export interface PeerContextOptions {
+  /** Drop non-loopback candidates (off where the test's network is its own, as in the NAT lab). */
+  readonly loopbackOnly?: boolean;
+  /** Grant camera/microphone so Chromium gathers real host candidates (an insecure origin cannot get it). */
+  readonly media?: boolean;
+}
+
 /**
  * A browser context set up for peers of `origin`: loopback-only WebRTC, media permission, saved
  * preferences, and any extra test-only init scripts (run in every page before the app).
@@ -50,10 +58,11 @@ export async function newPeerContext(
   origin = new URL(appUrl()).origin,
   preferences: Record<string, string> = {},
   initScripts: readonly (() => void)[] = [],
+  { loopbackOnly: keepLoopback = true, media = true }: PeerContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({ acceptDownloads: true });
-  await context.grantPermissions(['camera', 'microphone'], { origin });
-  await context.addInitScript(loopbackOnly);
+  if (media) await context.grantPermissions(['camera', 'microphone'], { origin });
+  if (keepLoopback) await context.addInitScript(loopbackOnly);
   for (const script of initScripts) await context.addInitScript(script);
   if (Object.keys(preferences).length > 0) {
     await context.addInitScript((prefs: Record<string, string>) => {
@@ -63,9 +72,10 @@ export async function newPeerContext(
   return context;
 }
 
-/** Opens a tab of `context` at `url`, collecting its console errors. */
-export async function openTab(context: BrowserContext, url: string): Promise<TestPeer> {
+/** Opens a tab of `context` at `url`, collecting its console errors; `beforeLoad` may attach more listeners first. */
+export async function openTab(context: BrowserContext, url: string, beforeLoad?: (page: Page) => void): Promise<TestPeer> {
   const page = await context.newPage();
+  beforeLoad?.(page);
   const consoleErrors: string[] = [];
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {

@@ -1,12 +1,12 @@
 // The app in the NAT lab: the real relay process (built-in STUN, TURN credentials, TLS) in the lab's
 // internet namespace, and one Chromium per home, launched inside the home's namespace.
 import { fileURLToPath } from 'node:url';
-import { chromium, expect, type Browser, type BrowserContext } from '@playwright/test';
+import { chromium, expect, type Browser } from '@playwright/test';
 import { createTestCertificate, type TestCertificate } from '../signaling/test-support/test-cert';
 import { randomBytes } from 'node:crypto';
 import { chromiumArgs } from './browser';
 import { createNatLab, startCoturn, type HomeName, type LabProcess, type NatKind, type NatLab } from './nat-lab';
-import { shareFiles, type TestFile, type TestPeer } from './peers';
+import { newPeerContext, openTab, shareFiles, type TestFile, type TestPeer } from './peers';
 
 /** The built relay entry (npm run build made it). */
 const relayMain = fileURLToPath(new URL('../build/signaling/main.js', import.meta.url));
@@ -53,33 +53,22 @@ export interface LabPeer extends TestPeer {
   readonly events: { readonly name: string; readonly fields: Record<string, unknown>; readonly atMs: number }[];
 }
 
-/** Opens `url` in a new context of `browser` (its own IndexedDB), with media permission for real host candidates. */
+/** Opens `url` in a new context of `browser` (its own IndexedDB), with real host candidates (no loopback filter). */
 export async function openLabPeer(browser: Browser, url: string, preferences: Record<string, string> = {}, initScripts: readonly (() => void)[] = []): Promise<LabPeer> {
-  const context: BrowserContext = await browser.newContext({ acceptDownloads: true });
   // Media permission makes Chromium put real host addresses in candidates; an insecure origin cannot get it.
-  if (new URL(url).protocol === 'https:') await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin });
-  for (const script of initScripts) await context.addInitScript(script);
-  if (Object.keys(preferences).length > 0) {
-    await context.addInitScript((prefs: Record<string, string>) => {
-      for (const [key, value] of Object.entries(prefs)) localStorage.setItem(key, value);
-    }, preferences);
-  }
-  const page = await context.newPage();
-  const consoleErrors: string[] = [];
+  const { origin, protocol } = new URL(url);
+  const context = await newPeerContext(browser, origin, preferences, initScripts, { loopbackOnly: false, media: protocol === 'https:' });
   const events: LabPeer['events'] = [];
-  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-    if (message.type() === 'debug' && message.text().startsWith('swarmdrop ')) {
+  const peer = await openTab(context, url, (page) =>
+    page.on('console', (message) => {
+      if (message.type() !== 'debug' || !message.text().startsWith('swarmdrop ')) return;
       const [, name, fields] = message.args();
       const atMs = Date.now();
       void Promise.all([name?.jsonValue(), fields?.jsonValue()]).then(([n, f]) => events.push({ name: String(n), fields: (f ?? {}) as Record<string, unknown>, atMs }));
-    }
-  });
-  await page.goto(url);
-  return { context, page, consoleErrors, events };
+    }),
+  );
+  return { ...peer, events };
 }
-
 
 /** Opens a peer in a home's browser at a URL (the lab's browsers trust its certificate). */
 export type LabOpen = (home: HomeName, url: string, prefs?: Record<string, string>, scripts?: (() => void)[]) => Promise<LabPeer>;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { requireNatLab } from './nat-lab';
 import { item, saveItem, writeTestFiles } from './peers';
-import { indexesOf, recordChunkRequests, requestLogKey } from './persistence-helpers';
+import { indexesOf, recordChunkRequests, requestsByLoad } from './persistence-helpers';
 import { printEvents, shareAcross, startLabRelay, withLab, type LabPeer } from './reach-lab';
 import { heldChunks } from './swarm-helpers';
 
@@ -120,9 +120,9 @@ test('served from another machine: HTTPS works, plain HTTP says the page needs H
   });
 });
 
+/** Every chunk the peer requested (one page load in these tests). */
 async function requests(peer: LabPeer): Promise<number[]> {
-  const log = JSON.parse((await peer.page.evaluate((key) => localStorage.getItem(key), requestLogKey)) ?? '[]') as [string, number][];
-  return log.map(([, index]) => index);
+  return (await requestsByLoad(peer.page)).flat();
 }
 
 async function requestCount(peer: LabPeer): Promise<number> {

@@ -3,7 +3,7 @@
 // candidate pair and nothing at all comes back for a while, the path is gone. During a transfer
 // both directions always carry something (data one way, SCTP acknowledgements the other), so
 // silence back is meaningful; an idle link sends nothing and is never judged.
-import { selectedPair } from './route';
+import { selectedPair, type StatsEntry } from './route';
 
 /** Byte counters of the selected candidate pair, from getStats(). */
 export interface PairCounters {
@@ -41,9 +41,11 @@ export function createPathWatch(stallMs = pathStallMs): PathWatch {
   };
 }
 
-/** The selected candidate pair's byte counters, or null when none is selected. */
-export function selectedPairCounters(stats: RTCStatsReport): (PairCounters & { readonly pairId: string }) | null {
-  const pair = selectedPair(stats);
+/** The selected candidate pair's byte counters (the pair found anew unless given), or null when none is selected. */
+export function selectedPairCounters(
+  stats: RTCStatsReport,
+  pair: StatsEntry | null = selectedPair(stats),
+): (PairCounters & { readonly pairId: string }) | null {
   if (!pair?.id || typeof pair.bytesSent !== 'number' || typeof pair.bytesReceived !== 'number') return null;
   return { pairId: pair.id, bytesSent: pair.bytesSent, bytesReceived: pair.bytesReceived };
 }

@@ -34,9 +34,8 @@ export function selectedPair(stats: RTCStatsReport): StatsEntry | null {
   );
 }
 
-/** The route of the selected candidate pair, or null when none is selected (yet). */
-export function routeFromStats(stats: RTCStatsReport): Route | null {
-  const pair = selectedPair(stats);
+/** The route of the selected candidate pair (found anew unless given), or null when none is selected (yet). */
+export function routeFromStats(stats: RTCStatsReport, pair: StatsEntry | null = selectedPair(stats)): Route | null {
   if (!pair?.localCandidateId || !pair.remoteCandidateId) return null;
   const local = stats.get(pair.localCandidateId) as StatsEntry | undefined;
   const remote = stats.get(pair.remoteCandidateId) as StatsEntry | undefined;

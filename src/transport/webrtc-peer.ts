@@ -9,7 +9,7 @@ import { checkRemoteFingerprint, type FingerprintCheck } from './fingerprint';
 import type { IceConfig } from './ice-config';
 import { createIceRecovery, type IceRestartAction, type IceState } from './ice-recovery';
 import { createPathWatch, selectedPairCounters } from './path-watch';
-import { routeFromStats, type Route } from './route';
+import { routeFromStats, selectedPair, type Route } from './route';
 import { linkError, type LinkErrorCode } from './link-error';
 
 /** What a WebRTC peer reports while it connects. */
@@ -143,13 +143,15 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     pc.getStats().finally(() => (checking = false)).then(
       (stats) => {
         if (ended) return;
-        const next = routeFromStats(stats);
+        // One search for the selected pair serves both the route and the byte counters.
+        const pair = selectedPair(stats);
+        const next = routeFromStats(stats, pair);
         if (next !== null && next !== route) {
           route = next;
           options.log?.('link-route', { peerId: options.remotePeerId, route });
           options.onRoute?.(next);
         }
-        const counters = selectedPairCounters(stats);
+        const counters = selectedPairCounters(stats, pair);
         if (!counters || !connectedOnce) return;
         if (counters.pairId !== watchedPairId) {
           watchedPairId = counters.pairId;

@@ -49,8 +49,6 @@ function withRelativePath(file: File, path: string): File {
   return file;
 }
 
-const describe = errorMessage;
-
 /** Walks a drop's entries to its files; an unreadable file or folder is reported and the rest still read. */
 export async function readDropped(entries: readonly FileSystemEntry[]): Promise<DroppedFiles> {
   const files: File[] = [];
@@ -60,7 +58,7 @@ export async function readDropped(entries: readonly FileSystemEntry[]): Promise<
       try {
         files.push(await fileOf(top));
       } catch (error) {
-        problems.push(`Could not read ${top.name}: ${describe(error)}`);
+        problems.push(`Could not read ${top.name}: ${errorMessage(error)}`);
       }
       continue;
     }
@@ -73,7 +71,7 @@ export async function readDropped(entries: readonly FileSystemEntry[]): Promise<
         if (isDirectory(entry)) pending.push(...(await childrenOf(entry)));
         else if (isFile(entry)) files.push(withRelativePath(await fileOf(entry), path));
       } catch (error) {
-        problems.push(`Could not read ${path}: ${describe(error)}`);
+        problems.push(`Could not read ${path}: ${errorMessage(error)}`);
       }
     }
     if (files.length === before) problems.push(`The folder ${top.name} has no files to share.`);
