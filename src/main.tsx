@@ -52,7 +52,8 @@ function startApp(container: HTMLElement): void {
       pieces.addLocalItem(signed, files);
       persistence.keepShared(signed);
     },
-    fileBlob: (signed, fileIndex) => pieces.fileBlob(signed, fileIndex),
+    chunkBlobs: (itemId, first, end) => pieces.chunkBlobs(itemId, first, end),
+    deleteChunks: (itemId, chunkIndexes) => pieces.deleteChunks(itemId, chunkIndexes),
     offerDownload,
     baseUrl: `${location.origin}${location.pathname}`,
     setFragment: (secret) => history.replaceState(null, '', `#${secret}`),

@@ -36,6 +36,18 @@ describe('the sentences for reports', () => {
   it.each([
     [{ code: 'share-failed', name: 'c.txt', detail: 'unreadable' } as const, 'Could not share c.txt: unreadable'],
     [{ code: 'save-failed', name: 'd.zip', detail: 'gone' } as const, 'Could not save d.zip: gone'],
+    [
+      { code: 'save-chunks-faulty', name: 'Trip', missing: 3, damaged: 0, path: 'a/b.jpg' } as const,
+      "Could not save Trip: 3 pieces are missing from this browser's storage (the first holds part of a/b.jpg). Swarmdrop is downloading them again from the room; save again once the item is complete.",
+    ],
+    [
+      { code: 'save-chunks-faulty', name: 'x.bin', missing: 0, damaged: 1, path: 'x.bin' } as const,
+      "Could not save x.bin: 1 piece is unreadable or damaged in this browser's storage (it holds part of x.bin). Swarmdrop is downloading it again from the room; save again once the item is complete.",
+    ],
+    [
+      { code: 'save-chunks-faulty', name: 'T', missing: 1, damaged: 2, path: 'p' } as const,
+      /^Could not save T: 1 piece is missing from this browser's storage and 2 are unreadable or damaged \(the first holds part of p\)/,
+    ],
     [{ code: 'item-unknown' } as const, 'That item is not known here.'],
     [{ code: 'join-failed', detail: 'no crypto' } as const, 'Could not join the room: no crypto'],
     [{ code: 'link-damaged' } as const, 'This room link is incomplete or damaged. Ask for the link again.'],

@@ -50,6 +50,17 @@ export function skippedFilesText(skipped: readonly SkippedFile[]): string {
   return `Left out, because a shared name cannot hold them: ${listed.join('; ')}.`;
 }
 
+/** "2 pieces are missing from this browser's storage and 1 is damaged", in words for any counts. */
+function faultyChunksText(missing: number, damaged: number): string {
+  const pieces = (n: number): string => (n === 1 ? '1 piece' : `${n.toLocaleString('en-US')} pieces`);
+  const be = (n: number): string => (n === 1 ? 'is' : 'are');
+  const missingText = `${pieces(missing)} ${be(missing)} missing from this browser's storage`;
+  const damagedText = `${pieces(damaged)} ${be(damaged)} unreadable or damaged`;
+  if (damaged === 0) return missingText;
+  if (missing === 0) return `${damagedText} in this browser's storage`;
+  return `${missingText} and ${damaged.toLocaleString('en-US')} ${be(damaged)} unreadable or damaged`;
+}
+
 /** The sentence for a report. */
 export function reportText(report: Report): string {
   switch (report.code) {
@@ -59,6 +70,11 @@ export function reportText(report: Report): string {
       return `Could not share ${report.name}: ${report.detail}`;
     case 'save-failed':
       return `Could not save ${report.name}: ${report.detail}`;
+    case 'save-chunks-faulty':
+    {
+      const one = report.missing + report.damaged === 1;
+      return `Could not save ${report.name}: ${faultyChunksText(report.missing, report.damaged)} (${one ? 'it holds' : 'the first holds'} part of ${report.path}). Swarmdrop is downloading ${one ? 'it' : 'them'} again from the room; save again once the item is complete.`;
+    }
     case 'item-unknown':
       return 'That item is not known here.';
     case 'join-failed':

@@ -5,7 +5,8 @@
 import { errorMessage } from '../core/errors';
 import type { Report } from '../core/reports';
 import { logIdChars, shortId } from '../core/ids';
-import { chunkSpan, parseManifest, type SignedManifest } from '../core/manifest';
+import { chunkLength } from '../core/chunk-layout';
+import { parseManifest, type SignedManifest } from '../core/manifest';
 import type { KeptItemStore, Logger } from '../core/ports';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 import type { Swarm } from '../core/swarm/engine';
@@ -120,7 +121,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
           if (!signed) continue;
           // One key range per item: listing never reads every stored key.
           const chunks = await deps.pieces.heldChunksOf(itemId);
-          const storedBytes = chunks.reduce((sum, i) => sum + (i < signed.manifest.chunkCount ? chunkSpan(signed.manifest, i).length : 0), 0);
+          const storedBytes = chunks.reduce((sum, i) => sum + (i < signed.manifest.chunkCount ? chunkLength(signed.manifest.layout, i) : 0), 0);
           items.push({ itemId, name: signed.manifest.name, totalBytes: signed.manifest.totalBytes, storedBytes });
         }
         const storedBytes = items.reduce((sum, item) => sum + item.storedBytes, 0);

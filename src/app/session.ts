@@ -4,8 +4,9 @@ import { errorMessage } from '../core/errors';
 import type { ErrorReport, ErrorReports } from './error-reports';
 import type { Report } from '../core/reports';
 import type { SignedManifest } from '../core/manifest';
-import { isFolderItem, planShares, type FolderFile } from '../core/share-plan';
-import { createZipBlob } from '../core/zip/zip-blob';
+import { planShares, type FolderFile } from '../core/share-plan';
+import { chunkSpans } from '../core/chunk-layout';
+import { buildSave, ChunkFaultsError, saveBytes, saveFileName, type SaveTarget, type SaverDeps } from './item-saver';
 import { createSecret } from '../core/room-keys';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 import type { Swarm } from '../core/swarm/engine';
@@ -19,11 +20,11 @@ export interface SessionSnapshot {
   /** Names of files being hashed before they can be shared. */
   readonly preparing: readonly string[];
   readonly errors: readonly ErrorReport[];
-  /** Archives being prepared for Save, with their progress (the CRC pass reads every byte once). */
+  /** Saves being prepared, with their progress (the check reads every stored byte once). */
   readonly saves: readonly SaveProgress[];
 }
 
-/** One "Save as ZIP" being prepared. */
+/** One save (a file, or a folder as a ZIP) being prepared. */
 export interface SaveProgress {
   readonly id: number;
   readonly fileName: string;
@@ -40,8 +41,10 @@ export interface SessionDeps {
   readonly describeFolder: (name: string, files: readonly FolderFile<File>[]) => Promise<SignedManifest>;
   /** Lets the piece store serve the dropped file's bytes. */
   readonly addLocalItem: (signed: SignedManifest, files: readonly File[]) => void;
-  /** One file of an item as a Blob, for saving. */
-  readonly fileBlob: (signed: SignedManifest, fileIndex: number) => Promise<Blob>;
+  /** Stored chunks as Blobs, for saving. */
+  readonly chunkBlobs: SaverDeps['chunkBlobs'];
+  /** Deletes stored chunks a save found unusable, before the item fetches them again. */
+  readonly deleteChunks: (itemId: string, chunkIndexes: readonly number[]) => Promise<void>;
   /** Joins a room; reports the relay status; returns how to leave. */
   readonly joinRoom: (secret: string, onStatus: (status: RelayStatus, detail?: string) => void) => Promise<() => void>;
   /** Hands a finished Blob to the browser as a normal download. */
@@ -74,7 +77,7 @@ export interface Session extends ExternalStore<SessionSnapshot> {
   save(itemId: string): Promise<void>;
   /** Saves one file of an item (one file out of a folder) under its own name. */
   saveFile(itemId: string, fileIndex: number): Promise<void>;
-  /** Stops preparing an archive; nothing is downloaded and nothing is reported. */
+  /** Stops preparing a save; nothing is downloaded and nothing is reported. */
   cancelSave(id: number): void;
   setAutoDownload(on: boolean): void;
   setUploadLimit(bytesPerSecond: number | null): void;
@@ -102,6 +105,42 @@ export function createSession(deps: SessionDeps): Session {
     0,
   );
   deps.errors.subscribe(() => store.invalidate());
+
+  /** The chunks a save could not use are deleted and fetched again; the person is told which and why. */
+  const refetch = async (signed: SignedManifest, name: string, error: ChunkFaultsError): Promise<void> => {
+    const indexes = [...error.faults.keys()].sort((a, b) => a - b);
+    const damaged = indexes.filter((i) => error.faults.get(i) !== 'missing');
+    const firstSpan = indexes[0] === undefined ? undefined : chunkSpans(signed.manifest.layout, indexes[0])[0];
+    const path = signed.manifest.files[firstSpan?.fileIndex ?? 0]?.path ?? name;
+    session.reportError({ code: 'save-chunks-faulty', name, missing: indexes.length - damaged.length, damaged: damaged.length, path });
+    await deps.deleteChunks(signed.itemId, damaged).catch((failure: unknown) => console.warn(`swarmdrop: could not delete damaged chunks: ${errorMessage(failure)}`));
+    deps.swarm.dropChunks(signed.itemId, indexes);
+  };
+
+  /** Checks the stored chunks a save needs, with progress and Cancel, then offers the file or ZIP. */
+  const runSave = async (itemId: string, target: SaveTarget): Promise<void> => {
+    const signed = deps.swarm.manifestOf(itemId);
+    if (!signed || (target.kind === 'file' && !signed.manifest.files[target.fileIndex])) return session.reportError({ code: 'item-unknown' });
+    const fileName = saveFileName(signed, target);
+    const name = target.kind === 'file' ? (signed.manifest.files[target.fileIndex]?.path ?? fileName) : signed.manifest.name;
+    const id = nextSaveId++;
+    const controller = new AbortController();
+    const progress = (doneBytes: number, totalBytes = saveBytes(signed, target)): void => {
+      saves.set(id, { controller, progress: { id, fileName, doneBytes, totalBytes } });
+      store.invalidate();
+    };
+    progress(0);
+    try {
+      deps.offerDownload(await buildSave(deps, signed, target, { signal: controller.signal, onProgress: progress }), fileName);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (error instanceof ChunkFaultsError) await refetch(signed, name, error);
+      else session.reportError({ code: 'save-failed', name, detail: errorMessage(error) });
+    } finally {
+      saves.delete(id);
+      store.invalidate();
+    }
+  };
 
   const session: Session = {
     swarmView: { getSnapshot: deps.swarm.getSnapshot, subscribe: deps.swarm.subscribe },
@@ -145,42 +184,10 @@ export function createSession(deps: SessionDeps): Session {
       );
     },
     async save(itemId) {
-      const signed = deps.swarm.manifestOf(itemId);
-      if (!signed) return session.reportError({ code: 'item-unknown' });
-      const { name, files } = signed.manifest;
-      const fail = (error: unknown) => session.reportError({ code: 'save-failed', name, detail: errorMessage(error) });
-      // A loose file saves as itself (its one file is stored under the item's name).
-      if (!isFolderItem(name, files)) return deps.fileBlob(signed, 0).then((blob) => deps.offerDownload(blob, name), fail);
-      // A folder saves as one ZIP whose entries keep its paths under its name. STORE and a Blob of the
-      // stored chunk Blobs: the data is read once for the CRC-32, a chunk at a time, and never copied.
-      const zipName = `${name}.zip`;
-      const id = nextSaveId++;
-      const controller = new AbortController();
-      const progress = (doneBytes: number): void => {
-        saves.set(id, { controller, progress: { id, fileName: zipName, doneBytes, totalBytes: signed.manifest.totalBytes } });
-        store.invalidate();
-      };
-      progress(0);
-      try {
-        const sources = await Promise.all(files.map(async (file, i) => ({ path: `${name}/${file.path}`, blob: await deps.fileBlob(signed, i) })));
-        const zip = await createZipBlob(sources, { modified: new Date(), signal: controller.signal, onProgress: progress });
-        deps.offerDownload(zip, zipName);
-      } catch (error) {
-        if (!controller.signal.aborted) fail(error);
-      } finally {
-        saves.delete(id);
-        store.invalidate();
-      }
+      await runSave(itemId, { kind: 'item' });
     },
     async saveFile(itemId, fileIndex) {
-      const signed = deps.swarm.manifestOf(itemId);
-      const file = signed?.manifest.files[fileIndex];
-      if (!signed || !file) return session.reportError({ code: 'item-unknown' });
-      const fileName = file.path.split('/').pop() ?? file.path;
-      await deps.fileBlob(signed, fileIndex).then(
-        (blob) => deps.offerDownload(blob, fileName),
-        (error: unknown) => session.reportError({ code: 'save-failed', name: file.path, detail: errorMessage(error) }),
-      );
+      await runSave(itemId, { kind: 'file', fileIndex });
     },
     cancelSave(id) {
       saves.get(id)?.controller.abort(new Error('cancelled'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toHex, utf8Encoder } from './bytes';
-import { chooseChunkBytes, chunkHash, chunkSpan, createManifest, parseManifest, pathProblem, type ManifestFile } from './manifest';
+import { chunkLength, chunkSpans } from './chunk-layout';
+import { chooseChunkBytes, chunkHash, createManifest, parseManifest, pathProblem, readSpansByRange, type ManifestFile } from './manifest';
 import { maxManifestBytes } from './protocol/limits';
 
 const chunkBytes = 1000;
@@ -8,7 +9,7 @@ const chunkBytes = 1000;
 async function manifestFor(sizes: number[], names = sizes.map((_, i) => `f${i}.bin`)) {
   const files: ManifestFile[] = sizes.map((size, i) => ({ path: names[i] as string, size, type: 'application/octet-stream' }));
   const read = async (file: number, offset: number, length: number) => new Uint8Array(length).fill(file + offset / chunkBytes);
-  return createManifest('item', files, read, chunkBytes);
+  return createManifest('item', files, readSpansByRange(read), chunkBytes);
 }
 
 describe('chunk plan', () => {
@@ -22,21 +23,30 @@ describe('chunk plan', () => {
     const { manifest } = await manifestFor([size]);
     expect(manifest.chunkCount).toBe(count);
     expect(manifest.totalBytes).toBe(size);
-    expect(Array.from({ length: count }, (_, i) => chunkSpan(manifest, i).length)).toEqual(lengths);
+    expect(Array.from({ length: count }, (_, i) => chunkLength(manifest.layout, i))).toEqual(lengths);
   });
 
-  it('chunks each file of a multi-file item separately', async () => {
+  it('packs the files of a multi-file item back to back across chunks (version 2)', async () => {
     const { manifest } = await manifestFor([1500, 0, 1, 2000]);
-    expect(manifest.chunkCount).toBe(2 + 0 + 1 + 2);
-    expect(manifest.firstChunkOfFile).toEqual([0, 2, 2, 3]);
-    expect(chunkSpan(manifest, 2)).toEqual({ fileIndex: 2, offset: 0, length: 1 });
-    expect(chunkSpan(manifest, 4)).toEqual({ fileIndex: 3, offset: 1000, length: 1000 });
-    expect(() => chunkSpan(manifest, 5)).toThrow(RangeError);
+    expect(manifest.version).toBe(2);
+    expect(manifest.chunkCount).toBe(4); // 3501 bytes in chunks of 1000
+    expect(chunkSpans(manifest.layout, 1)).toEqual([
+      { fileIndex: 0, offset: 1000, length: 500 },
+      { fileIndex: 2, offset: 0, length: 1 },
+      { fileIndex: 3, offset: 0, length: 499 },
+    ]);
+    expect(chunkSpans(manifest.layout, 3)).toEqual([{ fileIndex: 3, offset: 1499, length: 501 }]);
+    expect(() => chunkSpans(manifest.layout, 4)).toThrow(RangeError);
   });
 
-  it('hashes every chunk', async () => {
+  it('hashes every chunk from all the file ranges it spans', async () => {
     const { manifest } = await manifestFor([chunkBytes + 1]);
     expect(chunkHash(manifest, 1)).toEqual(await sha256(new Uint8Array(1).fill(1)));
+    const packed = await manifestFor([600, 600]);
+    const expected = new Uint8Array(1000);
+    expected.fill(0, 0, 600);
+    expected.fill(1, 600, 1000);
+    expect(chunkHash(packed.manifest, 0)).toEqual(await sha256(expected));
   });
 
   it.each([
@@ -71,7 +81,7 @@ describe('parseManifest', () => {
   it.each([
     ['not JSON', '{'],
     ['not an object', '[]'],
-    ['wrong version', variant({ v: 2 })],
+    ['unknown version', variant({ v: 3 })],
     ['no files', variant({ files: [] })],
     ['path with ..', variant({ files: [{ path: '../x', size: 1, type: '' }] })],
     ['absolute path', variant({ files: [{ path: '/x', size: 1, type: '' }] })],
@@ -88,6 +98,17 @@ describe('parseManifest', () => {
 
   it('accepts the canonical form of the same fields', async () => {
     expect(await reject(JSON.stringify(valid))).not.toBeNull();
+  });
+
+  it('still reads version 1, where each file starts on a fresh chunk', async () => {
+    const files = [{ path: 'a', size: 1500, type: '' }, { path: 'b', size: 1, type: '' }];
+    const threeHashes = 'A'.repeat(128);
+    const parsed = await reject(variant({ files, hashes: threeHashes }));
+    expect(parsed?.manifest.layout.kind).toBe('aligned');
+    expect(parsed && chunkSpans(parsed.manifest.layout, 2)).toEqual([{ fileIndex: 1, offset: 0, length: 1 }]);
+    // Packed, the same 1501 bytes are two chunks, so three hashes do not fit.
+    expect(await reject(variant({ v: 2, files, hashes: threeHashes }))).toBeNull();
+    expect(await reject(variant({ v: 2, files, hashes: 'A'.repeat(86) }))).not.toBeNull();
   });
 
   it('rejects a manifest over the size limit before parsing it', async () => {

@@ -1,5 +1,8 @@
 // The manifest of a shared item: what it holds, how it is chunked, and one SHA-256 per chunk.
 // itemId = SHA-256 of the canonical manifest bytes, so a manifest proves itself against its id.
+// New manifests are version 2 (files packed back to back across chunks); version 1 (each file on
+// fresh chunks) is still parsed, for items stored before (src/core/chunk-layout.ts).
+import { chunkSpans, planLayout, type ChunkLayout, type ChunkSpan, type LayoutKind } from './chunk-layout';
 import { fromBase64Url, sha256, toBase64Url, toHex, utf8Decoder, utf8Encoder } from './bytes';
 import {
   baseChunkBytes,
@@ -30,9 +33,19 @@ export interface Manifest {
   readonly hashes: Uint8Array;
   readonly totalBytes: number;
   readonly chunkCount: number;
-  /** For each file, the index of its first chunk; a file's chunks are consecutive. */
-  readonly firstChunkOfFile: readonly number[];
+  /** 2 for packed chunks, 1 for the old file-aligned ones. */
+  readonly version: ManifestVersion;
+  /** Where each chunk's bytes lie in the files. */
+  readonly layout: ChunkLayout;
 }
+
+/** Manifest versions this code reads; it writes `currentManifestVersion`. */
+export type ManifestVersion = 1 | 2;
+
+/** The version new manifests are written in: small files share chunks. */
+export const currentManifestVersion: ManifestVersion = 2;
+
+const layoutOf: Record<ManifestVersion, LayoutKind> = { 1: 'aligned', 2: 'packed' };
 
 /** A manifest with its canonical bytes and id (hex of SHA-256 of the bytes). */
 export interface SignedManifest {
@@ -41,12 +54,7 @@ export interface SignedManifest {
   readonly manifest: Manifest;
 }
 
-/** Where a chunk's bytes live: a byte range of one file. */
-export interface ChunkSpan {
-  readonly fileIndex: number;
-  readonly offset: number;
-  readonly length: number;
-}
+export type { ChunkSpan };
 
 /** Picks the chunk size: 1 MiB, doubled until the item fits `maxChunksPerItem` chunks (at most 16 MiB). */
 export function chooseChunkBytes(totalBytes: number): number {
@@ -55,41 +63,14 @@ export function chooseChunkBytes(totalBytes: number): number {
   return chunkBytes;
 }
 
-/** Chunks a file of `size` bytes needs: a 0-byte file needs none. */
-export function chunksForSize(size: number, chunkBytes: number): number {
-  return Math.ceil(size / chunkBytes);
-}
-
-function planFirstChunks(files: readonly ManifestFile[], chunkBytes: number): { first: number[]; count: number } {
-  const first: number[] = [];
-  let count = 0;
-  for (const file of files) {
-    first.push(count);
-    count += chunksForSize(file.size, chunkBytes);
-  }
-  return { first, count };
-}
-
-/** The file range a chunk covers. Throws on an index outside the item (a programming error). */
-export function chunkSpan(manifest: Manifest, chunkIndex: number): ChunkSpan {
-  if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= manifest.chunkCount) {
-    throw new RangeError(`chunk ${chunkIndex} is outside the item`);
-  }
-  let fileIndex = manifest.files.length - 1;
-  while (fileIndex > 0 && (manifest.firstChunkOfFile[fileIndex] ?? 0) > chunkIndex) fileIndex--;
-  const file = manifest.files[fileIndex] as ManifestFile;
-  const offset = (chunkIndex - (manifest.firstChunkOfFile[fileIndex] ?? 0)) * manifest.chunkBytes;
-  return { fileIndex, offset, length: Math.min(manifest.chunkBytes, file.size - offset) };
-}
-
 /** The expected hash of one chunk. */
 export function chunkHash(manifest: Manifest, chunkIndex: number): Uint8Array {
   return manifest.hashes.subarray(chunkIndex * hashBytes, (chunkIndex + 1) * hashBytes);
 }
 
-function canonicalBytes(name: string, chunkBytes: number, files: readonly ManifestFile[], hashes: Uint8Array): Uint8Array {
+function canonicalBytes(version: ManifestVersion, name: string, chunkBytes: number, files: readonly ManifestFile[], hashes: Uint8Array): Uint8Array {
   const fields = files.map((f) => ({ path: f.path, size: f.size, type: f.type }));
-  const text = JSON.stringify({ v: 1, name, chunkBytes, files: fields, hashes: toBase64Url(hashes) });
+  const text = JSON.stringify({ v: version, name, chunkBytes, files: fields, hashes: toBase64Url(hashes) });
   return utf8Encoder.encode(text);
 }
 
@@ -126,11 +107,11 @@ function isValidFile(value: unknown): value is ManifestFile {
   );
 }
 
-function buildManifest(name: string, chunkBytes: number, files: readonly ManifestFile[], hashes: Uint8Array): Manifest | null {
-  const { first, count } = planFirstChunks(files, chunkBytes);
-  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > maxItemBytes || hashes.length !== count * hashBytes) return null;
-  return { name, chunkBytes, files, hashes, totalBytes, chunkCount: count, firstChunkOfFile: first };
+function buildManifest(version: ManifestVersion, name: string, chunkBytes: number, files: readonly ManifestFile[], hashes: Uint8Array): Manifest | null {
+  const layout = planLayout(layoutOf[version], files.map((f) => f.size), chunkBytes);
+  const { totalBytes, chunkCount } = layout;
+  if (totalBytes > maxItemBytes || hashes.length !== chunkCount * hashBytes) return null;
+  return { name, chunkBytes, files, hashes, totalBytes, chunkCount, version, layout };
 }
 
 /**
@@ -148,7 +129,7 @@ export async function parseManifest(bytes: Uint8Array, expectedItemId: string): 
   }
   if (typeof value !== 'object' || value === null) return null;
   const raw = value as Record<string, unknown>;
-  if (raw.v !== 1 || typeof raw.name !== 'string' || !isValidPath(raw.name) || raw.name.includes('/')) return null;
+  if ((raw.v !== 1 && raw.v !== 2) || typeof raw.name !== 'string' || !isValidPath(raw.name) || raw.name.includes('/')) return null;
   if (typeof raw.chunkBytes !== 'number' || !Number.isInteger(raw.chunkBytes)) return null;
   if (raw.chunkBytes < 1 || raw.chunkBytes > maxChunkBytes) return null;
   if (!Array.isArray(raw.files) || raw.files.length === 0 || raw.files.length > maxFilesPerItem) return null;
@@ -156,34 +137,51 @@ export async function parseManifest(bytes: Uint8Array, expectedItemId: string): 
   const hashes = fromBase64Url(raw.hashes);
   if (!hashes) return null;
   const files = raw.files as ManifestFile[];
-  const manifest = buildManifest(raw.name, raw.chunkBytes, files, hashes);
+  const manifest = buildManifest(raw.v, raw.name, raw.chunkBytes, files, hashes);
   if (!manifest) return null;
-  const canonical = canonicalBytes(manifest.name, manifest.chunkBytes, files, hashes);
+  const canonical = canonicalBytes(raw.v, manifest.name, manifest.chunkBytes, files, hashes);
   if (canonical.length !== bytes.length || !canonical.every((b, i) => b === bytes[i])) return null;
   return { itemId: expectedItemId, bytes, manifest };
 }
 
-/** Reads `length` bytes at `offset` of file `fileIndex` of the item being described. */
+/** Reads the bytes of one chunk: the given file ranges, back to back. */
+export type ReadSpans = (spans: readonly ChunkSpan[]) => Promise<Uint8Array>;
+
+/** Reads `length` bytes at `offset` of file `fileIndex`. */
 export type ReadFileRange = (fileIndex: number, offset: number, length: number) => Promise<Uint8Array>;
 
-/** Builds the manifest of local files: chunks them and hashes every chunk. */
+/** A `ReadSpans` made of one read per span (tests and small sources; the browser reads a chunk in one go). */
+export function readSpansByRange(read: ReadFileRange): ReadSpans {
+  return async (spans) => {
+    const parts = await Promise.all(spans.map((s) => read(s.fileIndex, s.offset, s.length)));
+    const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+}
+
+/** Builds the (version 2) manifest of local files: chunks them and hashes every chunk. */
 export async function createManifest(
   name: string,
   files: readonly ManifestFile[],
-  read: ReadFileRange,
+  read: ReadSpans,
   chunkBytes = chooseChunkBytes(files.reduce((sum, f) => sum + f.size, 0)),
 ): Promise<SignedManifest> {
-  const { count } = planFirstChunks(files, chunkBytes);
+  const version = currentManifestVersion;
+  const count = planLayout(layoutOf[version], files.map((f) => f.size), chunkBytes).chunkCount;
   const hashes = new Uint8Array(count * hashBytes);
-  const draft = buildManifest(name, chunkBytes, files, hashes);
+  const draft = buildManifest(version, name, chunkBytes, files, hashes);
   if (!draft || files.length === 0 || files.length > maxFilesPerItem || !files.every(isValidFile)) {
     throw new Error('these files cannot be shared as one item (too many, too large, or invalid names)');
   }
   for (let i = 0; i < count; i++) {
-    const span = chunkSpan(draft, i);
-    hashes.set(await sha256(await read(span.fileIndex, span.offset, span.length)), i * hashBytes);
+    hashes.set(await sha256(await read(chunkSpans(draft.layout, i))), i * hashBytes);
   }
-  const bytes = canonicalBytes(name, chunkBytes, files, hashes);
+  const bytes = canonicalBytes(version, name, chunkBytes, files, hashes);
   if (bytes.length > maxManifestBytes) throw new Error('the item has too many files or chunks to describe');
   return { itemId: toHex(await sha256(bytes)), bytes, manifest: draft };
 }

@@ -8,6 +8,11 @@ export type Report =
   | { readonly code: 'files-skipped'; readonly skipped: readonly SkippedFile[] }
   | { readonly code: 'share-failed'; readonly name: string; readonly detail: string }
   | { readonly code: 'save-failed'; readonly name: string; readonly detail: string }
+  /**
+   * A save found stored chunks missing (`missing`) or unreadable or damaged (`damaged`); `path` is a
+   * file they hold part of. The item downloads them again.
+   */
+  | { readonly code: 'save-chunks-faulty'; readonly name: string; readonly missing: number; readonly damaged: number; readonly path: string }
   /** Save was asked for an item this page does not know. */
   | { readonly code: 'item-unknown' }
   | { readonly code: 'join-failed'; readonly detail: string }

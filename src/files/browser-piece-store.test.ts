@@ -2,28 +2,22 @@
 // given the Blob methods the IndexedDB store has).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../test-support/memory-store';
-import { createBrowserPieceStore, type StoredPieces } from './browser-piece-store';
+import { createMemoryPieces } from '../test-support/memory-pieces';
+import type { SignedManifest } from '../core/manifest';
+import { createBrowserPieceStore, type BrowserPieceStore } from './browser-piece-store';
 import { describeFile, describeFolder } from './hash-files';
 
 /** 2.5 MiB: three chunks at the 1 MiB base chunk size, the last one short. */
 const fileBytes = 2.5 * 1024 * 1024;
 
-/** The in-memory store with Blob reads and writes, as src/storage/chunk-store.ts offers them. */
-function storedPieces() {
-  const memory = createMemoryStore();
-  const stored: StoredPieces = {
-    ...memory,
-    putChunkBlob: async (itemId, index, blob) => memory.putChunk(itemId, index, new Uint8Array(await blob.arrayBuffer())),
-    chunkBlob: async (itemId, index) => {
-      const bytes = await memory.readChunk(itemId, index);
-      return bytes && new Blob([bytes as Uint8Array<ArrayBuffer>]);
-    },
-  };
-  return { memory, stored };
-}
+const storedPieces = () => createMemoryPieces();
 
 const bytesOf = async (blob: Blob): Promise<Buffer> => Buffer.from(await blob.arrayBuffer());
+/** Every chunk of an item, in order, as one Blob: its files back to back (null if one is missing). */
+const contentOf = async (pieces: BrowserPieceStore, signed: SignedManifest): Promise<Blob | null> => {
+  const chunks = await pieces.chunkBlobs(signed.itemId, 0, signed.manifest.chunkCount);
+  return chunks.every((c) => c !== null) ? new Blob(chunks as Blob[]) : null;
+};
 
 describe('browser piece store', () => {
   it('serves a shared item from its files before anything is stored', async () => {
@@ -36,7 +30,7 @@ describe('browser piece store', () => {
     const second = await pieces.readChunk(signed.itemId, 1);
     expect(Buffer.from(second ?? []).equals(data.subarray(1024 * 1024, 2 * 1024 * 1024))).toBe(true);
     expect(await pieces.readChunk(signed.itemId, 3)).toBeNull();
-    expect((await bytesOf(await pieces.fileBlob(signed, 0))).equals(data)).toBe(true);
+    expect((await bytesOf((await contentOf(pieces, signed)) ?? new Blob())).equals(data)).toBe(true);
     expect(memory.writes).toBe(0);
   });
 
@@ -55,7 +49,7 @@ describe('browser piece store', () => {
     expect(await memory.heldChunksOf(signed.itemId)).toEqual([0, 1, 2]);
     // A later tab has no files, only what was stored.
     const reloaded = createBrowserPieceStore(stored);
-    expect((await bytesOf(await reloaded.fileBlob(signed, 0))).equals(data)).toBe(true);
+    expect((await bytesOf((await contentOf(reloaded, signed)) ?? new Blob())).equals(data)).toBe(true);
   });
 
   it('cannot copy an item whose files it does not hold', async () => {
@@ -64,21 +58,30 @@ describe('browser piece store', () => {
     await expect(pieces.keepLocalItem(signed)).rejects.toThrow(/chunk 0 of gone.bin is no longer readable/);
   });
 
-  it('builds each file of a folder, and says which chunk is missing', async () => {
+  it('gives a folder’s chunks from its files, small files sharing a chunk, and null for what it lacks', async () => {
     const small = new File([randomBytes(1000)], 'one.txt', { type: 'text/plain' });
     const large = new File([randomBytes(fileBytes)], 'two.bin');
     const signed = await describeFolder('folder', [
       { path: 'folder/one.txt', file: small },
       { path: 'folder/two.bin', file: large },
     ]);
+    expect(signed.manifest.chunkCount).toBe(3); // 1000 + 2.5 MiB bytes, packed
     const pieces = createBrowserPieceStore(storedPieces().stored);
-    await expect(pieces.fileBlob(signed, 1)).rejects.toThrow(/missing/);
+    expect(await pieces.chunkBlobs(signed.itemId, 0, 3)).toEqual([null, null, null]);
     pieces.addLocalItem(signed, [small, large]);
-    const first = await pieces.fileBlob(signed, 0);
-    expect(first.type).toBe('text/plain');
-    expect((await bytesOf(first)).equals(await bytesOf(small))).toBe(true);
-    expect((await bytesOf(await pieces.fileBlob(signed, 1))).equals(await bytesOf(large))).toBe(true);
-    await expect(pieces.fileBlob(signed, 2)).rejects.toThrow(RangeError);
+    const content = await contentOf(pieces, signed);
+    expect((await bytesOf(content ?? new Blob())).equals(Buffer.concat([await bytesOf(small), await bytesOf(large)]))).toBe(true);
+  });
+
+  it('deletes chunks found damaged', async () => {
+    const file = new File([randomBytes(fileBytes)], 'a.bin');
+    const signed = await describeFile(file);
+    const { memory, stored } = storedPieces();
+    const pieces = createBrowserPieceStore(stored);
+    pieces.addLocalItem(signed, [file]);
+    await pieces.keepLocalItem(signed);
+    await pieces.deleteChunks(signed.itemId, [1]);
+    expect(await memory.heldChunksOf(signed.itemId)).toEqual([0, 2]);
   });
 
   it('deletes an item from the store and stops serving it from its files', async () => {

@@ -9,7 +9,8 @@ export interface StoredPieces extends PieceStore, ChunkSink {
   getManifest(itemId: string): Promise<Uint8Array | null>;
   heldChunks(): Promise<Map<string, number[]>>;
   heldChunksOf(itemId: string): Promise<number[]>;
-  chunkBlob(itemId: string, chunkIndex: number): Promise<Blob | null>;
+  chunkBlobs(itemId: string, first: number, end: number): Promise<(Blob | null)[]>;
+  deleteChunks(itemId: string, chunkIndexes: readonly number[]): Promise<void>;
   deleteItem(itemId: string): Promise<void>;
 }
 
@@ -17,8 +18,10 @@ export interface StoredPieces extends PieceStore, ChunkSink {
 export interface BrowserPieceStore extends PieceStore {
   /** Serves an item from files this tab holds (the sharer's own files). */
   addLocalItem(signed: SignedManifest, files: readonly File[]): void;
-  /** One file of an item as a Blob built from chunk Blobs: disk-backed, never one big ArrayBuffer. */
-  fileBlob(signed: SignedManifest, fileIndex: number): Promise<Blob>;
+  /** Chunks [first, end) of an item as Blobs (the dropped files' slices, or stored ones), null where none is held. */
+  chunkBlobs(itemId: string, first: number, end: number): Promise<(Blob | null)[]>;
+  /** Deletes stored chunks found damaged or unreadable (the item fetches them again). */
+  deleteChunks(itemId: string, chunkIndexes: readonly number[]): Promise<void>;
   /** A stored manifest's bytes, or null. */
   getManifest(itemId: string): Promise<Uint8Array | null>;
   /** Every stored chunk, as chunk indexes by item id. */
@@ -36,9 +39,6 @@ export interface BrowserPieceStore extends PieceStore {
 
 /** Puts this tab's dropped files in front of `stored`. */
 export function createBrowserPieceStore(stored: StoredPieces, local: LocalFiles = createLocalFiles()): BrowserPieceStore {
-  const chunkBlob = async (itemId: string, chunkIndex: number): Promise<Blob | null> =>
-    local.slice(itemId, chunkIndex) ?? stored.chunkBlob(itemId, chunkIndex);
-
   return {
     putManifest: (itemId, bytes) => stored.putManifest(itemId, bytes),
     putChunk: (itemId, chunkIndex, bytes) => stored.putChunk(itemId, chunkIndex, bytes),
@@ -55,19 +55,10 @@ export function createBrowserPieceStore(stored: StoredPieces, local: LocalFiles 
       await stored.deleteItem(itemId);
       local.forget(itemId);
     },
-    async fileBlob(signed, fileIndex) {
-      const { manifest } = signed;
-      const file = manifest.files[fileIndex];
-      if (!file) throw new RangeError(`no file ${fileIndex} in the item`);
-      const first = manifest.firstChunkOfFile[fileIndex] ?? 0;
-      const count = Math.ceil(file.size / manifest.chunkBytes);
-      const parts: Blob[] = [];
-      for (let i = first; i < first + count; i++) {
-        const part = await chunkBlob(signed.itemId, i);
-        if (!part) throw new Error(`chunk ${i} of ${file.path} is missing`);
-        parts.push(part);
-      }
-      return new Blob(parts, { type: file.type || 'application/octet-stream' });
+    async chunkBlobs(itemId, first, end) {
+      const kept = await stored.chunkBlobs(itemId, first, end);
+      return kept.map((blob, k) => local.slice(itemId, first + k) ?? blob);
     },
+    deleteChunks: (itemId, chunkIndexes) => stored.deleteChunks(itemId, chunkIndexes),
   };
 }

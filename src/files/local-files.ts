@@ -1,7 +1,8 @@
 // The files a sharer dropped: chunks are served straight from the File objects (disk-backed
 // slices, never read whole into memory), and copied into the chunk store in the background so the
 // sharer keeps seeding after a reload. Stores nothing itself: the chunk store is passed in.
-import { chunkSpan, type SignedManifest } from '../core/manifest';
+import { chunkSpans } from '../core/chunk-layout';
+import type { SignedManifest } from '../core/manifest';
 
 /** What copying needs from the chunk store (the IndexedDB one in the app). */
 export interface ChunkSink {
@@ -15,7 +16,7 @@ export interface ChunkSink {
 export interface LocalFiles {
   /** Serves an item from files this tab holds (in the manifest's file order). */
   add(signed: SignedManifest, files: readonly File[]): void;
-  /** A chunk of a local item as a File slice, or null when this tab holds no file for it. */
+  /** A chunk of a local item as File slices, or null when this tab holds no file for it. */
   slice(itemId: string, chunkIndex: number): Blob | null;
   /** Stops serving an item from its files. */
   forget(itemId: string): void;
@@ -33,8 +34,14 @@ export function createLocalFiles(): LocalFiles {
   const slice = (itemId: string, chunkIndex: number): Blob | null => {
     const entry = local.get(itemId);
     if (!entry || chunkIndex < 0 || chunkIndex >= entry.signed.manifest.chunkCount) return null;
-    const span = chunkSpan(entry.signed.manifest, chunkIndex);
-    return entry.files[span.fileIndex]?.slice(span.offset, span.offset + span.length) ?? null;
+    // A chunk may span several small files: a Blob of their slices, still unread.
+    const parts: Blob[] = [];
+    for (const span of chunkSpans(entry.signed.manifest.layout, chunkIndex)) {
+      const file = entry.files[span.fileIndex];
+      if (!file) return null;
+      parts.push(file.slice(span.offset, span.offset + span.length));
+    }
+    return parts.length === 1 ? (parts[0] ?? null) : new Blob(parts);
   };
 
   return {

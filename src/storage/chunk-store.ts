@@ -27,6 +27,10 @@ export interface ChunkStore extends PieceStore {
   putChunkBlob(itemId: string, chunkIndex: number, blob: Blob): Promise<void>;
   /** A stored chunk as a Blob (disk-backed in Chromium), or null. */
   chunkBlob(itemId: string, chunkIndex: number): Promise<Blob | null>;
+  /** Chunks [first, end) of an item as Blobs, null where none is stored (one transaction). */
+  chunkBlobs(itemId: string, first: number, end: number): Promise<(Blob | null)[]>;
+  /** Deletes some chunks of an item (found damaged or unreadable). */
+  deleteChunks(itemId: string, chunkIndexes: readonly number[]): Promise<void>;
   /** Deletes an item's chunks and manifest. */
   deleteItem(itemId: string): Promise<void>;
 }
@@ -52,17 +56,22 @@ export function createChunkStore(): ChunkStore {
       return promisifyRequest(store.transaction);
     }).catch((error: unknown) => Promise.reject(asStorageError(error)));
 
-  const chunkBlob = async (itemId: string, chunkIndex: number): Promise<Blob | null> => {
-    // Both formats are asked in one transaction; at most one of them holds the chunk.
-    const [current, legacy] = await chunks('readonly', (store) =>
-      Promise.all([
-        promisifyRequest<unknown>(store.get(chunkRecordKey(itemId, chunkIndex))),
-        promisifyRequest<unknown>(store.get(legacyChunkKey(itemId, chunkIndex))),
-      ]),
+  /** Chunks [first, end) in one transaction; both key formats are asked, at most one holds each chunk. */
+  const chunkBlobs = (itemId: string, first: number, end: number): Promise<(Blob | null)[]> =>
+    chunks('readonly', (store) =>
+      Promise.all(
+        Array.from({ length: Math.max(0, end - first) }, async (_, k) => {
+          const [current, legacy] = await Promise.all([
+            promisifyRequest<unknown>(store.get(chunkRecordKey(itemId, first + k))),
+            promisifyRequest<unknown>(store.get(legacyChunkKey(itemId, first + k))),
+          ]);
+          if (current instanceof Blob) return current;
+          return legacy instanceof Blob ? legacy : null;
+        }),
+      ),
     );
-    if (current instanceof Blob) return current;
-    return legacy instanceof Blob ? legacy : null;
-  };
+  const chunkBlob = async (itemId: string, chunkIndex: number): Promise<Blob | null> =>
+    (await chunkBlobs(itemId, chunkIndex, chunkIndex + 1))[0] ?? null;
 
   return {
     async putManifest(itemId, bytes) {
@@ -75,6 +84,16 @@ export function createChunkStore(): ChunkStore {
       return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
     },
     chunkBlob,
+    chunkBlobs,
+    async deleteChunks(itemId, chunkIndexes) {
+      await chunks('readwrite', (store) => {
+        for (const index of chunkIndexes) {
+          store.delete(chunkRecordKey(itemId, index));
+          store.delete(legacyChunkKey(itemId, index));
+        }
+        return promisifyRequest(store.transaction);
+      });
+    },
     async getManifest(itemId) {
       const stored: unknown = await get(itemId, manifests);
       return stored instanceof Blob ? new Uint8Array(await stored.arrayBuffer()) : null;

@@ -3,7 +3,8 @@
 import { createTimeRunner } from './fake-time';
 import { vi } from 'vitest';
 import { createManualClock, type ManualClock } from '../core/clock';
-import { createManifest, chunkSpan, type SignedManifest } from '../core/manifest';
+import { chunkContentStart, chunkSpans } from '../core/chunk-layout';
+import { createManifest, readSpansByRange, type SignedManifest } from '../core/manifest';
 import type { PeerLink, PieceStore } from '../core/ports';
 import { createSwarm, type Swarm, type SwarmOptions } from '../core/swarm/engine';
 import { createLinkPair, type FrameTamper } from './memory-link';
@@ -74,10 +75,10 @@ export async function shareBytes(
 ): Promise<SignedManifest> {
   const files = [{ path: name, size: data.length, type: 'application/octet-stream' }];
   const read = async (_file: number, offset: number, length: number) => data.slice(offset, offset + length);
-  const signed = await createManifest(name, files, read, chunkBytes);
+  const signed = await createManifest(name, files, readSpansByRange(read), chunkBytes);
   for (let i = 0; i < signed.manifest.chunkCount; i++) {
-    const span = chunkSpan(signed.manifest, i);
-    await store.putChunk(signed.itemId, i, data.slice(span.offset, span.offset + span.length));
+    const [span] = chunkSpans(signed.manifest.layout, i);
+    if (span) await store.putChunk(signed.itemId, i, data.slice(span.offset, span.offset + span.length));
   }
   swarm.shareItem(signed);
   return signed;
@@ -89,7 +90,7 @@ export async function readItem(store: PieceStore, signed: SignedManifest): Promi
   for (let i = 0; i < signed.manifest.chunkCount; i++) {
     const chunk = await store.readChunk(signed.itemId, i);
     if (!chunk) throw new Error(`chunk ${i} missing`);
-    out.set(chunk, chunkSpan(signed.manifest, i).offset);
+    out.set(chunk, chunkContentStart(signed.manifest.layout, i));
   }
   return out;
 }

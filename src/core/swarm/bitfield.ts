@@ -5,6 +5,8 @@ export interface Bitfield {
   readonly size: number;
   has(index: number): boolean;
   set(index: number): void;
+  /** Removes an index (a chunk found missing or damaged in storage). */
+  clear(index: number): void;
   /** Chunks held. */
   count(): number;
   /** The wire form (a copy). */
@@ -32,6 +34,15 @@ export function createBitfield(size: number, from?: Uint8Array): Bitfield {
       if ((byte & mask) === 0) {
         bits[index >> 3] = byte | mask;
         held++;
+      }
+    },
+    clear(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError(`bit ${index} outside ${size}`);
+      const mask = 1 << (7 - (index & 7));
+      const byte = bits[index >> 3] ?? 0;
+      if ((byte & mask) !== 0) {
+        bits[index >> 3] = byte & ~mask;
+        held--;
       }
     },
     count: () => held,

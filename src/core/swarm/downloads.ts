@@ -1,7 +1,8 @@
 // Fetching chunks: send what the request chooser picks (rarest first, endgame at the end), reassemble
 // the reply, verify it, store it, announce it; withdraw requests that stall and ask someone else.
 import { bytesEqual, sha256 } from '../bytes';
-import { chunkHash, chunkSpan } from '../manifest';
+import { chunkLength } from '../chunk-layout';
+import { chunkHash } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey, createClaims, type OpenRequest } from './claims';
 import { rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
@@ -40,7 +41,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
   const requestFrom = (peer: PeerRecord, item: ItemRecord, chunkIndex: number): void => {
     const id = nextRequestId;
     nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
-    const { length } = chunkSpan(item.signed.manifest, chunkIndex);
+    const length = chunkLength(item.signed.manifest.layout, chunkIndex);
     const request: OpenRequest = {
       id, peerId: peer.link.peerId, itemId: item.signed.itemId, chunkIndex,
       buffer: new Uint8Array(length), received: 0, lastProgressMs: env.now(),

@@ -49,6 +49,8 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   download(itemId: string): void;
   /** Pauses an item's download, withdrawing its open requests; `reason` is shown with it. */
   pause(itemId: string, reason?: ItemNotice): void;
+  /** Chunks a save found missing or damaged in storage (and deleted): the item downloads them again. */
+  dropChunks(itemId: string, chunkIndexes: Iterable<number>): void;
   setAutoDownload(on: boolean): void;
   /** Caps what this peer uploads, in bytes per second; null removes the cap. */
   setUploadLimit(bytesPerSecond: number | null): void;
@@ -149,6 +151,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     forgetItem: (itemId) => itemOps.forget(itemId),
     download: (itemId) => itemOps.download(itemId),
     pause: (itemId, reason) => itemOps.pause(itemId, reason),
+    dropChunks: (itemId, chunkIndexes) => itemOps.lose(itemId, chunkIndexes),
     setAutoDownload(on) {
       autoDownload = on;
       ctx.changed();

@@ -1,7 +1,8 @@
 // The items the engine knows: one record factory, the three ways an item arrives (shared here,
 // restored from storage, learned from a peer), and what the person does to one (download, pause,
 // forget).
-import { chunkSpan, type SignedManifest } from '../manifest';
+import { chunkLength } from '../chunk-layout';
+import type { SignedManifest } from '../manifest';
 import { maxItemIdsPerFrame } from '../protocol/limits';
 import { emptyAvailability } from './availability';
 import { createBitfield, fullBitfield, type Bitfield } from './bitfield';
@@ -43,6 +44,8 @@ export interface Items {
   forget(itemId: string): void;
   download(itemId: string): void;
   pause(itemId: string, reason?: ItemNotice): void;
+  /** Chunks found missing or damaged in storage: no longer held, fetched again, and peers told. */
+  lose(itemId: string, chunkIndexes: Iterable<number>): void;
   /** Tells a newly connected peer every item we know, in frames of at most `maxItemIdsPerFrame`. */
   greet(peer: PeerRecord): void;
   /** Tells a peer which chunks of an item we hold. */
@@ -90,7 +93,7 @@ export function createItems(deps: ItemsDeps): Items {
       for (const index of heldChunks) {
         if (index < 0 || index >= manifest.chunkCount || have.has(index)) continue;
         have.set(index);
-        verifiedBytes += chunkSpan(manifest, index).length;
+        verifiedBytes += chunkLength(manifest.layout, index);
       }
       const status = have.count() === manifest.chunkCount ? 'complete' : 'downloading';
       add(createItemRecord(signed, { have, status, verifiedBytes, local }));
@@ -126,6 +129,25 @@ export function createItems(deps: ItemsDeps): Items {
       downloads.cancelItem(itemId);
       ctx.changed();
       ctx.emit({ type: 'item-paused', itemId, notice: item.notice });
+    },
+    lose(itemId, chunkIndexes) {
+      const item = items.get(itemId);
+      if (!item) return;
+      let lost = 0;
+      for (const index of chunkIndexes) {
+        if (!item.have.has(index)) continue;
+        item.have.clear(index);
+        item.verifiedBytes -= chunkLength(item.signed.manifest.layout, index);
+        lost += 1;
+      }
+      if (lost === 0) return;
+      // A bitfield replaces what a peer knew of ours, so nobody asks us for what we lost.
+      for (const peer of ctx.peers.values()) if (peer.knownItems.has(itemId)) sendBitfield(peer, itemId);
+      item.status = 'downloading';
+      item.notice = null;
+      downloads.schedule();
+      ctx.changed();
+      ctx.emit({ type: 'item-downloading', itemId });
     },
     greet(peer) {
       const ids = [...items.keys()];

@@ -21,6 +21,8 @@ export const maxStreamsPerArchive = 64;
 export interface ZipSource {
   readonly path: string;
   readonly blob: Blob;
+  /** The data's CRC-32 when already known (a save works them out while checking chunks): not read again. */
+  readonly crc?: number;
 }
 
 /** Options of `createZipBlob`. */
@@ -92,6 +94,10 @@ export async function createZipBlob(sources: readonly ZipSource[], options: ZipO
   let streams = 0;
   const entries: ZipEntryInfo[] = [];
   for (const source of sources) {
+    if (source.crc !== undefined) {
+      entries.push({ name: utf8Encoder.encode(source.path), size: source.blob.size, crc: source.crc });
+      continue;
+    }
     const mayStream = streams < maxStreamsPerArchive;
     if (mayStream && source.blob.size > crcReadBytes) streams += 1;
     const crc = await blobCrc32(

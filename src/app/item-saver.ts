@@ -1,0 +1,82 @@
+// Builds what "Save" hands to the browser: one file, or a folder as a ZIP. The stored chunks are
+// checked first (src/core/content-check.ts), so a save either offers data that matches the manifest
+// or names the chunks that must be fetched again; it never hands over a Blob that fails half-way.
+// Nothing big is copied: a file is a slice of a Blob of the stored chunk Blobs.
+import { chunkContentStart, filesChunkRange } from '../core/chunk-layout';
+import { checkContent, type ChunkFault } from '../core/content-check';
+import type { SignedManifest } from '../core/manifest';
+import { isFolderItem } from '../core/share-plan';
+import { createZipBlob } from '../core/zip/zip-blob';
+
+/** What saving reads from. */
+export interface SaverDeps {
+  /** Chunks [first, end) of an item as Blobs, null where storage holds none. */
+  readonly chunkBlobs: (itemId: string, first: number, end: number) => Promise<(Blob | null)[]>;
+}
+
+/** The whole item (a loose file as itself, a folder as a ZIP), or one file of it. */
+export type SaveTarget = { readonly kind: 'item' } | { readonly kind: 'file'; readonly fileIndex: number };
+
+/** Chunks a save found missing, unreadable or damaged; the item must fetch them again. */
+export class ChunkFaultsError extends Error {
+  constructor(readonly faults: ReadonlyMap<number, ChunkFault>) {
+    super(`${faults.size} stored chunks cannot be used`);
+    this.name = 'ChunkFaultsError';
+  }
+}
+
+/** Options of a save: progress of the check, and how to cancel it. */
+export interface SaveOptions {
+  readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
+  readonly signal?: AbortSignal;
+  /** Modification time written into a ZIP. */
+  readonly modified?: Date;
+}
+
+/** The name a save is offered under. */
+export function saveFileName(signed: SignedManifest, target: SaveTarget): string {
+  const { name, files } = signed.manifest;
+  if (target.kind === 'file') {
+    const path = files[target.fileIndex]?.path ?? name;
+    return path.split('/').pop() ?? path;
+  }
+  return isFolderItem(name, files) ? `${name}.zip` : name;
+}
+
+/** Bytes a save reads for its check (for progress before the check starts). */
+export function saveBytes(signed: SignedManifest, target: SaveTarget): number {
+  return target.kind === 'file' ? (signed.manifest.files[target.fileIndex]?.size ?? 0) : signed.manifest.totalBytes;
+}
+
+/** Checks the chunks a save needs and builds its Blob; rejects with ChunkFaultsError when some cannot be used. */
+export async function buildSave(deps: SaverDeps, signed: SignedManifest, target: SaveTarget, options: SaveOptions = {}): Promise<Blob> {
+  const { manifest } = signed;
+  const { layout, files, name } = manifest;
+  const folder = target.kind === 'item' && isFolderItem(name, files);
+  const firstFile = target.kind === 'file' ? target.fileIndex : 0;
+  const endFile = target.kind === 'file' ? target.fileIndex + 1 : files.length;
+  if (!files[firstFile]) throw new RangeError(`no file ${firstFile} in the item`);
+  const range = filesChunkRange(layout, firstFile, endFile);
+  const chunks = await deps.chunkBlobs(signed.itemId, range.first, range.end);
+  const check = await checkContent({
+    manifest,
+    firstChunk: range.first,
+    endChunk: range.end,
+    chunks,
+    crcFiles: folder ? new Set(files.keys()) : new Set(),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  if (check.faults.size > 0) throw new ChunkFaultsError(check.faults);
+
+  // The chunks in order are the files back to back, starting at the first chunk's place in the item.
+  const content = new Blob(chunks.filter((c): c is Blob => c !== null));
+  const base = range.end > range.first ? chunkContentStart(layout, range.first) : 0;
+  const fileBlob = (f: number): Blob => {
+    const start = (layout.contentStarts[f] ?? 0) - base;
+    return content.slice(start, start + (files[f]?.size ?? 0), files[f]?.type || 'application/octet-stream');
+  };
+  if (!folder) return fileBlob(firstFile);
+  const sources = files.map((file, i) => ({ path: `${name}/${file.path}`, blob: fileBlob(i), crc: check.crcs.get(i) ?? 0 }));
+  return createZipBlob(sources, { modified: options.modified ?? new Date(), ...(options.signal && { signal: options.signal }) });
+}
