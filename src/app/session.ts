@@ -112,9 +112,9 @@ export function createSession(deps: SessionDeps): Session {
     const damaged = indexes.filter((i) => error.faults.get(i) !== 'missing');
     const firstSpan = indexes[0] === undefined ? undefined : chunkSpans(signed.manifest.layout, indexes[0])[0];
     const path = signed.manifest.files[firstSpan?.fileIndex ?? 0]?.path ?? name;
-    session.reportError({ code: 'save-chunks-faulty', name, missing: indexes.length - damaged.length, damaged: damaged.length, path });
     await deps.deleteChunks(signed.itemId, damaged).catch((failure: unknown) => console.warn(`swarmdrop: could not delete damaged chunks: ${errorMessage(failure)}`));
     deps.swarm.dropChunks(signed.itemId, indexes);
+    session.reportError({ code: 'save-chunks-faulty', name, missing: indexes.length - damaged.length, damaged: damaged.length, path });
   };
 
   /** Checks the stored chunks a save needs, with progress and Cancel, then offers the file or ZIP. */

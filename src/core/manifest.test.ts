@@ -118,6 +118,17 @@ describe('parseManifest', () => {
   it('refuses to create an item with an invalid path', async () => {
     await expect(manifestFor([1], ['a/../b'])).rejects.toThrow(/cannot be shared/);
   });
+
+  it('refuses a file list too long to describe before reading any file', async () => {
+    const files = Array.from({ length: 2000 }, (_, i) => ({ path: `${'long name '.repeat(250)}${i}`, size: 1, type: '' }));
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+      return new Uint8Array(1);
+    };
+    await expect(createManifest('big', files, read)).rejects.toThrow(/list of 2,000 files and their names takes 5 MiB, more than one item can describe \(4 MiB\): share it in parts/);
+    expect(reads).toBe(0);
+  });
 });
 
 describe('pathProblem', () => {

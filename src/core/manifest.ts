@@ -178,10 +178,14 @@ export async function createManifest(
   if (!draft || files.length === 0 || files.length > maxFilesPerItem || !files.every(isValidFile)) {
     throw new Error('these files cannot be shared as one item (too many, too large, or invalid names)');
   }
+  // The hashes do not change the length, so an item too big to describe is refused before any hashing.
+  const listBytes = canonicalBytes(version, name, chunkBytes, files, hashes).length;
+  if (listBytes > maxManifestBytes) {
+    throw new Error(`its list of ${files.length.toLocaleString('en-US')} files and their names takes ${Math.ceil(listBytes / 2 ** 20)} MiB, more than one item can describe (${maxManifestBytes / 2 ** 20} MiB): share it in parts`);
+  }
   for (let i = 0; i < count; i++) {
     hashes.set(await sha256(await read(chunkSpans(draft.layout, i))), i * hashBytes);
   }
   const bytes = canonicalBytes(version, name, chunkBytes, files, hashes);
-  if (bytes.length > maxManifestBytes) throw new Error('the item has too many files or chunks to describe');
   return { itemId: toHex(await sha256(bytes)), bytes, manifest: draft };
 }

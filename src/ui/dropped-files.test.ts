@@ -59,4 +59,36 @@ describe('readDropped', () => {
       problems: ['Could not read gone: NotFoundError', 'Could not read trip/bad: NotReadableError', 'The folder empty has no files to share.'],
     });
   });
+
+  it('leaves out a folder of more than 10,000 files once its listing passes that, without opening a file', async () => {
+    const folderOf = (count: number): Tree => Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}.txt`, 'x']));
+    const huge: Tree = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`part ${i}`, folderOf(500)]));
+    const entries = entriesOf({ huge, 'small.txt': 'ok', fine: folderOf(3) }, '', 100);
+    const hugeEntry = entries[0] as FileSystemDirectoryEntry;
+    let listed = 0;
+    const createReader = hugeEntry.createReader.bind(hugeEntry);
+    // Count the listings of the huge folder's subfolders: the walk stops soon after passing 10,000 files.
+    Object.defineProperty(hugeEntry, 'createReader', {
+      value: () => {
+        const reader = createReader();
+        return {
+          readEntries: (ok: (e: FileSystemEntry[]) => void, fail: (e: Error) => void) =>
+            reader.readEntries((children: FileSystemEntry[]) => {
+              for (const child of children) {
+                const sub = child as FileSystemDirectoryEntry;
+                const inner = sub.createReader.bind(sub);
+                Object.defineProperty(sub, 'createReader', { value: () => ((listed += 1), inner()) });
+              }
+              ok(children);
+            }, fail),
+        };
+      },
+    });
+    const { files, problems } = await readDropped(entries);
+    expect(files.map((f) => f.webkitRelativePath || f.name).sort()).toEqual(['fine/f0.txt', 'fine/f1.txt', 'fine/f2.txt', 'small.txt']);
+    expect(problems).toEqual([
+      'Left out the folder huge: it has more than 10,000 files, and one shared folder holds at most 10,000. Share it in parts (for example, its subfolders).',
+    ]);
+    expect(listed).toBe(21); // 21 × 500 files passes 10,000; the other 9 subfolders are never listed
+  });
 });

@@ -2,6 +2,7 @@
 // folder carries its path inside the drop (e.g. "trip/photos/a.jpg") as `webkitRelativePath`, exactly as
 // the folder picker gives it, so the rest of the app reads one field for both.
 import { errorMessage } from '../core/errors';
+import { maxFilesPerItem } from '../core/protocol/limits';
 
 /** What a drop held: the files, and what could not be read (shown to the person). */
 export interface DroppedFiles {
@@ -27,6 +28,9 @@ export function droppedEntries(transfer: DataTransfer): FileSystemEntry[] | null
 const isFile = (entry: FileSystemEntry): entry is FileSystemFileEntry => entry.isFile;
 const isDirectory = (entry: FileSystemEntry): entry is FileSystemDirectoryEntry => entry.isDirectory;
 
+/** An entry's path inside the drop, e.g. "trip/photos/a.jpg". */
+const pathOf = (entry: FileSystemEntry): string => entry.fullPath.replace(/^\/+/, '');
+
 const fileOf = (entry: FileSystemFileEntry): Promise<File> => new Promise((resolve, reject) => entry.file(resolve, reject));
 
 /** All entries of a directory: readEntries hands them out in batches (100 in Chromium) until an empty one. */
@@ -49,7 +53,11 @@ function withRelativePath(file: File, path: string): File {
   return file;
 }
 
-/** Walks a drop's entries to its files; an unreadable file or folder is reported and the rest still read. */
+/**
+ * Walks a drop's entries to its files; an unreadable file or folder is reported and the rest still read.
+ * A folder found to hold more files than one item can (`maxFilesPerItem`) is left out as soon as the
+ * walk has seen that many, without reading the rest of its tree.
+ */
 export async function readDropped(entries: readonly FileSystemEntry[]): Promise<DroppedFiles> {
   const files: File[] = [];
   const problems: string[] = [];
@@ -63,15 +71,30 @@ export async function readDropped(entries: readonly FileSystemEntry[]): Promise<
       continue;
     }
     if (!isDirectory(top)) continue;
-    const before = files.length;
-    const pending: FileSystemEntry[] = [top];
-    for (let entry = pending.pop(); entry; entry = pending.pop()) {
-      const path = entry.fullPath.replace(/^\/+/, '');
+    // First the folders are listed, counting files; only a folder within the limit has its files opened.
+    const fileEntries: FileSystemFileEntry[] = [];
+    const pending: FileSystemDirectoryEntry[] = [top];
+    for (let folder = pending.pop(); folder && fileEntries.length <= maxFilesPerItem; folder = pending.pop()) {
       try {
-        if (isDirectory(entry)) pending.push(...(await childrenOf(entry)));
-        else if (isFile(entry)) files.push(withRelativePath(await fileOf(entry), path));
+        for (const child of await childrenOf(folder)) {
+          if (isDirectory(child)) pending.push(child);
+          else if (isFile(child)) fileEntries.push(child);
+        }
       } catch (error) {
-        problems.push(`Could not read ${path}: ${errorMessage(error)}`);
+        problems.push(`Could not read ${pathOf(folder)}: ${errorMessage(error)}`);
+      }
+    }
+    if (fileEntries.length > maxFilesPerItem) {
+      const limit = maxFilesPerItem.toLocaleString('en-US');
+      problems.push(`Left out the folder ${top.name}: it has more than ${limit} files, and one shared folder holds at most ${limit}. Share it in parts (for example, its subfolders).`);
+      continue;
+    }
+    const before = files.length;
+    for (const entry of fileEntries) {
+      try {
+        files.push(withRelativePath(await fileOf(entry), pathOf(entry)));
+      } catch (error) {
+        problems.push(`Could not read ${pathOf(entry)}: ${errorMessage(error)}`);
       }
     }
     if (files.length === before) problems.push(`The folder ${top.name} has no files to share.`);

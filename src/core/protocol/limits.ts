@@ -12,8 +12,11 @@ export const maxChunkBytes = 16 * 1024 * 1024;
 /** Chunks per item before the chunk size doubles: keeps the manifest (32 bytes of hash per chunk) small. */
 export const maxChunksPerItem = 8192;
 
-/** Largest manifest we accept: 8192 hashes in base64 (~350 KB) plus names, with room to spare. */
-export const maxManifestBytes = 1024 * 1024;
+/**
+ * Largest manifest we accept: 8192 hashes in base64 (~350 KB) plus the file list. A 10,000-file
+ * photo library with paths of ~60 characters needs ~1 MB of list; 4 MiB leaves room for ~350-byte paths.
+ */
+export const maxManifestBytes = 4 * 1024 * 1024;
 
 /** Files per item: a folder of more is refused rather than building a huge manifest. */
 export const maxFilesPerItem = 10_000;
