@@ -1,12 +1,14 @@
 // Builds what "Save" hands to the browser: one file, or a folder as a ZIP. The stored chunks are
 // checked first (src/core/content-check.ts), so a save either offers data that matches the manifest
 // or names the chunks that must be fetched again; it never hands over a Blob that fails half-way.
-// Nothing big is copied: a file is a slice of a Blob of the stored chunk Blobs.
-import { chunkContentStart, filesChunkRange } from '../core/chunk-layout';
+// Nothing big is copied: a file is a slice of a Blob of the stored chunk Blobs, and a ZIP copies only
+// small files (into a few segments, src/core/zip/zip-builder.ts).
+import { chunkContentStart, filesChunkRange, type ChunkSpan } from '../core/chunk-layout';
 import { checkContent, type ChunkFault } from '../core/content-check';
 import type { SignedManifest } from '../core/manifest';
 import { isFolderItem } from '../core/share-plan';
-import { createZipBlob } from '../core/zip/zip-blob';
+import { crc32 } from '../core/zip/crc32';
+import { createZipBuilder } from '../core/zip/zip-builder';
 
 /** What saving reads from. */
 export interface SaverDeps {
@@ -48,6 +50,49 @@ export function saveBytes(signed: SignedManifest, target: SaveTarget): number {
   return target.kind === 'file' ? (signed.manifest.files[target.fileIndex]?.size ?? 0) : signed.manifest.totalBytes;
 }
 
+/** Files up to this size are copied into the ZIP's segments; bigger ones stay slices of the stored chunks. */
+export const zipCopyMaxBytes = 1024 * 1024;
+
+/**
+ * Builds a folder's ZIP from the verified file ranges as they come, in file order: each file's CRC-32
+ * grows span by span, and when a file's last byte arrives its entry is added (small files copied,
+ * big ones as a slice of `fileBlob`). Files of 0 bytes have no ranges and are added as they are passed.
+ */
+function folderZipFeed(signed: SignedManifest, fileBlob: (f: number) => Blob, modified: Date) {
+  const { files, name } = signed.manifest;
+  const zip = createZipBuilder(modified);
+  let next = 0;
+  let current: { index: number; crc: number; copy: Uint8Array | null; filled: number } | null = null;
+  const add = (f: number, crc: number, copy: Uint8Array | null): void => {
+    const path = `${name}/${files[f]?.path ?? ''}`;
+    if (copy) zip.addBytes(path, copy, crc);
+    else zip.addBlob(path, fileBlob(f), crc);
+  };
+  const passEmptyFilesBefore = (f: number): void => {
+    for (; next < f; next++) add(next, 0, new Uint8Array(0));
+  };
+  return {
+    onSpan(span: ChunkSpan, bytes: Uint8Array): void {
+      const size = files[span.fileIndex]?.size ?? 0;
+      if (!current) {
+        passEmptyFilesBefore(span.fileIndex);
+        current = { index: span.fileIndex, crc: 0, copy: size <= zipCopyMaxBytes ? new Uint8Array(size) : null, filled: 0 };
+      }
+      current.crc = crc32(bytes, current.crc);
+      current.copy?.set(bytes, current.filled);
+      current.filled += bytes.length;
+      if (current.filled < size) return;
+      add(current.index, current.crc, current.copy);
+      next = current.index + 1;
+      current = null;
+    },
+    finish(): Blob {
+      passEmptyFilesBefore(files.length);
+      return zip.finish();
+    },
+  };
+}
+
 /** Checks the chunks a save needs and builds its Blob; rejects with ChunkFaultsError when some cannot be used. */
 export async function buildSave(deps: SaverDeps, signed: SignedManifest, target: SaveTarget, options: SaveOptions = {}): Promise<Blob> {
   const { manifest } = signed;
@@ -58,25 +103,25 @@ export async function buildSave(deps: SaverDeps, signed: SignedManifest, target:
   if (!files[firstFile]) throw new RangeError(`no file ${firstFile} in the item`);
   const range = filesChunkRange(layout, firstFile, endFile);
   const chunks = await deps.chunkBlobs(signed.itemId, range.first, range.end);
+
+  // The chunks in order are the files back to back, starting at the first chunk's place in the item.
+  let content: Blob | null = null;
+  const base = range.end > range.first ? chunkContentStart(layout, range.first) : 0;
+  const fileBlob = (f: number): Blob => {
+    content ??= new Blob(chunks.filter((c): c is Blob => c !== null));
+    const start = (layout.contentStarts[f] ?? 0) - base;
+    return content.slice(start, start + (files[f]?.size ?? 0), files[f]?.type || 'application/octet-stream');
+  };
+  const zip = folder ? folderZipFeed(signed, fileBlob, options.modified ?? new Date()) : null;
   const check = await checkContent({
     manifest,
     firstChunk: range.first,
     endChunk: range.end,
     chunks,
-    crcFiles: folder ? new Set(files.keys()) : new Set(),
+    ...(zip && { onSpan: zip.onSpan }),
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.signal && { signal: options.signal }),
   });
   if (check.faults.size > 0) throw new ChunkFaultsError(check.faults);
-
-  // The chunks in order are the files back to back, starting at the first chunk's place in the item.
-  const content = new Blob(chunks.filter((c): c is Blob => c !== null));
-  const base = range.end > range.first ? chunkContentStart(layout, range.first) : 0;
-  const fileBlob = (f: number): Blob => {
-    const start = (layout.contentStarts[f] ?? 0) - base;
-    return content.slice(start, start + (files[f]?.size ?? 0), files[f]?.type || 'application/octet-stream');
-  };
-  if (!folder) return fileBlob(firstFile);
-  const sources = files.map((file, i) => ({ path: `${name}/${file.path}`, blob: fileBlob(i), crc: check.crcs.get(i) ?? 0 }));
-  return createZipBlob(sources, { modified: options.modified ?? new Date(), ...(options.signal && { signal: options.signal }) });
+  return zip ? zip.finish() : fileBlob(firstFile);
 }

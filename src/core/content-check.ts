@@ -1,6 +1,6 @@
 // The one read a save makes before handing anything to the browser: every stored chunk it needs is
-// read once, in order, checked against its SHA-256 in the manifest, and fed to the CRC-32 of each file
-// it holds (the ZIP needs those). A chunk that is missing, the wrong size, unreadable or damaged is
+// read once, in order, checked against its SHA-256 in the manifest, and its file ranges handed on in
+// order (a folder's save builds its ZIP from them). A chunk that is missing, the wrong size, unreadable or damaged is
 // named, so the item can fetch it again instead of saving a broken file or hanging.
 //
 // The chunks are read as one Blob of the chunk Blobs through one byte stream into one reused buffer:
@@ -8,19 +8,21 @@
 // file-backed Blob streams), and no garbage buffer per chunk (a `slice().arrayBuffer()` per megabyte
 // peaked at 125 MB of heap saving 600 MB; the reused buffer at 7 MB).
 import { sha256 } from './bytes';
-import { chunkLength, chunkSpans } from './chunk-layout';
+import { chunkLength, chunkSpans, type ChunkSpan } from './chunk-layout';
 import { chunkHash, type Manifest } from './manifest';
-import { crc32 } from './zip/crc32';
 
-/** What to check: chunks [first, end) of an item, and the files whose CRC-32 to work out. */
+/** What to check: chunks [first, end) of an item. */
 export interface ContentCheckRequest {
   readonly manifest: Manifest;
   readonly firstChunk: number;
   readonly endChunk: number;
   /** The stored chunks first..end-1 as Blobs; null where storage has none. */
   readonly chunks: readonly (Blob | null)[];
-  /** Files whose CRC-32 is wanted (every byte of each must lie in the chunks given). */
-  readonly crcFiles?: ReadonlySet<number>;
+  /**
+   * Called with each file range of each verified chunk, in order, while no fault has been found
+   * (`bytes` is only valid during the call: the buffer is reused).
+   */
+  readonly onSpan?: (span: ChunkSpan, bytes: Uint8Array) => void;
   /** Called after each chunk, with bytes checked so far and in total. */
   readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Stops the pass early (the promise rejects with the signal's reason). */
@@ -30,10 +32,9 @@ export interface ContentCheckRequest {
 /** Why a chunk cannot be used. */
 export type ChunkFault = 'missing' | 'unreadable' | 'damaged';
 
-/** The outcome: faults by chunk index (empty when all is well), and each wanted file's CRC-32. */
+/** The outcome: faults by chunk index (empty when all is well). */
 export interface ContentCheck {
   readonly faults: ReadonlyMap<number, ChunkFault>;
-  readonly crcs: ReadonlyMap<number, number>;
 }
 
 /** Reads the next chunk's bytes into a buffer; throws if the source cannot be read. */
@@ -71,10 +72,8 @@ const readWhole: ChunkReader = async (blob) => new Uint8Array(await blob.arrayBu
 
 /** Checks the chunks a save needs; see the file comment. */
 export async function checkContent(request: ContentCheckRequest): Promise<ContentCheck> {
-  const { manifest, firstChunk, endChunk, chunks, crcFiles = new Set<number>(), signal } = request;
+  const { manifest, firstChunk, endChunk, chunks, signal } = request;
   const faults = new Map<number, ChunkFault>();
-  const crcs = new Map<number, number>();
-  for (const f of crcFiles) crcs.set(f, 0);
   const usable: { index: number; blob: Blob; length: number }[] = [];
   let totalBytes = 0;
   for (let index = firstChunk; index < endChunk; index++) {
@@ -115,9 +114,8 @@ export async function checkContent(request: ContentCheckRequest): Promise<Conten
         continue;
       }
       let at = 0;
-      for (const span of chunkSpans(manifest.layout, index)) {
-        const crc = crcs.get(span.fileIndex);
-        if (crc !== undefined) crcs.set(span.fileIndex, crc32(bytes.subarray(at, at + span.length), crc));
+      for (const span of faults.size === 0 && request.onSpan ? chunkSpans(manifest.layout, index) : []) {
+        request.onSpan?.(span, bytes.subarray(at, at + span.length));
         at += span.length;
       }
       doneBytes += length;
@@ -126,5 +124,5 @@ export async function checkContent(request: ContentCheckRequest): Promise<Conten
   } finally {
     stream?.close();
   }
-  return { faults, crcs };
+  return { faults };
 }

@@ -1,15 +1,13 @@
 // Describes dropped files as an item: reads each chunk from the Files (disk-backed slices) and hashes it.
 import { createManifest, type ReadSpans, type SignedManifest } from '../core/manifest';
 import type { FolderFile } from '../core/share-plan';
+import { chunkOfFiles } from './local-files';
 
-/** Reads one chunk's file ranges in one read: a Blob of the slices, so 100 small files are one read, not 100. */
+/** Reads one chunk's file ranges in one read: a Blob of the files, so 100 small files are one read, not 100. */
 const spansOf = (files: readonly (File | undefined)[]): ReadSpans => async (spans) => {
-  const parts = spans.map((span) => {
-    const file = files[span.fileIndex];
-    if (!file) throw new RangeError('no such file in the item');
-    return file.slice(span.offset, span.offset + span.length);
-  });
-  return new Uint8Array(await (parts.length === 1 && parts[0] ? parts[0] : new Blob(parts)).arrayBuffer());
+  const chunk = chunkOfFiles(files, spans);
+  if (!chunk) throw new RangeError('no such file in the item');
+  return new Uint8Array(await chunk.arrayBuffer());
 };
 
 /** Builds the manifest of one dropped file. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readZipDirectory } from '../../test-support/zip-reader';
 import { utf8Encoder } from '../bytes';
-import { centralDirectoryHeader, dosStamp, endRecords, layoutZip, localFileHeader, type ZipEntryInfo, type ZipLayout } from './layout';
+import { layoutZip, type ZipLayout } from '../../test-support/zip-layout';
+import { centralDirectoryHeader, dosStamp, endRecords, localFileHeader, type ZipEntryInfo } from './layout';
 
 const stamp = dosStamp(new Date(2024, 5, 30, 13, 45, 58));
 const GiB = 2 ** 30;

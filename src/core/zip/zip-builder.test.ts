@@ -9,8 +9,13 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readZipDirectory } from '../../test-support/zip-reader';
 import { crc32 } from './crc32';
-import { dosStamp, layoutZip } from './layout';
-import { blobCrc32, createZipBlob, crcReadBytes, maxStreamsPerArchive } from './zip-blob';
+import { layoutZip } from '../../test-support/zip-layout';
+import { utf8Encoder } from '../bytes';
+import { dosStamp } from './layout';
+import { createZipBuilder, zipSegmentBytes } from './zip-builder';
+
+/** Bytes per read in the 4 GiB test's CRC over zeros. */
+const crcReadBytes = 1024 * 1024;
 
 /** The system's Info-ZIP `unzip`, an independent reader; tests that need it skip where it is missing. */
 const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
@@ -30,12 +35,15 @@ const random = (length: number): Uint8Array<ArrayBuffer> => {
   for (let at = 0; at < length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
   return bytes;
 };
-/** A file's Blob made of 1 MiB parts, as the piece store builds it from stored chunks. */
-const chunked = (bytes: Uint8Array): Blob => {
-  const parts: Blob[] = [];
-  for (let at = 0; at < bytes.length; at += crcReadBytes) parts.push(new Blob([bytes.slice(at, at + crcReadBytes)]));
-  return new Blob(parts);
-};
+/** An archive of `files`: those up to `copyMaxBytes` as bytes, bigger ones as Blobs (as a save does). */
+function buildZip(files: readonly (readonly [string, Uint8Array])[], copyMaxBytes = 1000, segmentBytes = zipSegmentBytes): Blob {
+  const zip = createZipBuilder(when, segmentBytes);
+  for (const [path, bytes] of files) {
+    if (bytes.length <= copyMaxBytes) zip.addBytes(path, bytes, crc32(bytes));
+    else zip.addBlob(path, new Blob([bytes as Uint8Array<ArrayBuffer>]), crc32(bytes));
+  }
+  return zip.finish();
+}
 
 async function writeBlob(blob: Blob, name: string): Promise<string> {
   const path = join(dir, name);
@@ -51,13 +59,9 @@ const cases: [string, [string, Uint8Array][]][] = [
   ['UTF-8 names', [['trip/photos/ü.txt', new TextEncoder().encode('ü')], ['日本 ✓/Ünïcödé name.txt', random(100)], ['emoji 🎉.bin', random(3)]]],
 ];
 
-describe('createZipBlob', () => {
+describe('createZipBuilder', () => {
   it.each(cases)('%s: every entry reads back by path, size, CRC and bytes', async (label, files) => {
-    const progress: number[] = [];
-    const zip = await createZipBlob(
-      files.map(([path, bytes]) => ({ path, blob: chunked(bytes) })),
-      { modified: when, onProgress: (done) => progress.push(done) },
-    );
+    const zip = buildZip(files);
     expect(zip.type).toBe('application/zip');
     const archive = new Uint8Array(await zip.arrayBuffer());
     const { entries, zip64End } = await readZipDirectory((at, length) => archive.subarray(at, at + length), archive.length);
@@ -68,7 +72,10 @@ describe('createZipBlob', () => {
       expect(entry).toMatchObject({ size: original.length, crc: crc32(original), method: 0, flags: 0x0800, zip64: false });
       expect(digest(archive.subarray(entry.dataOffset, entry.dataOffset + entry.size))).toBe(digest(original));
     });
-    expect(progress.at(-1) ?? 0).toBe(files.reduce((sum, [, bytes]) => sum + bytes.length, 0));
+    // Byte for byte the reference layout (headers, then the data, then the directory).
+    const infos = files.map(([path, bytes]) => ({ name: utf8Encoder.encode(path), size: bytes.length, crc: crc32(bytes) }));
+    const reference = layoutZip(infos, dosStamp(when)).parts.map((part) => (part instanceof Uint8Array ? part : (files[part.entry]?.[1] ?? new Uint8Array())));
+    expect(digest(archive)).toBe(digest(new Uint8Array(await new Blob(reference as Uint8Array<ArrayBuffer>[]).arrayBuffer())));
 
     if (!hasUnzip) return;
     const path = await writeBlob(zip, `${label}.zip`);
@@ -79,58 +86,22 @@ describe('createZipBlob', () => {
   });
 
   it('writes an archive of no entries', async () => {
-    const zip = await createZipBlob([], { modified: when });
-    const archive = new Uint8Array(await zip.arrayBuffer());
+    const archive = new Uint8Array(await buildZip([]).arrayBuffer());
     expect((await readZipDirectory((at, length) => archive.subarray(at, at + length), archive.length)).entries).toEqual([]);
   });
 
-  it('checksums Blobs whose stream is not a byte stream (no BYOB reads) by slices', async () => {
-    /** A Blob whose stream() is a default stream, as in engines without byte-stream Blobs. */
-    class PlainStreamBlob extends Blob {
-      override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-        return new ReadableStream({ start: (controller) => controller.close() });
-      }
-    }
-    const bytes = random(crcReadBytes + 5);
-    const read: number[] = [];
-    expect(await blobCrc32(new PlainStreamBlob([bytes]), (n) => read.push(n))).toBe(crc32(bytes));
-    expect(read).toEqual([crcReadBytes, 5]);
-  });
-
-  it('streams only large Blobs, and at most maxStreamsPerArchive of them (Chromium hangs after a few hundred streams)', async () => {
-    let streamsOpened = 0;
-    /** Counts stream() calls: the resource Chromium does not release promptly. */
-    class CountingBlob extends Blob {
-      override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-        streamsOpened += 1;
-        return super.stream();
-      }
-    }
-    const small = Array.from({ length: 300 }, (_, i) => ({ path: `s/${i}`, blob: new CountingBlob([random(100 + i)]) }));
-    await createZipBlob(small, { modified: when });
-    expect(streamsOpened).toBe(0);
-    const bytes = Array.from({ length: maxStreamsPerArchive + 3 }, () => random(crcReadBytes + 1));
-    const large = bytes.map((data, i) => ({ path: `l/${i}`, blob: new CountingBlob([data]) }));
-    const zip = await createZipBlob(large, { modified: when });
-    expect(streamsOpened).toBe(maxStreamsPerArchive);
-    // Streamed or read whole, every entry's CRC is right.
-    const archive = new Uint8Array(await zip.arrayBuffer());
-    const listed = (await readZipDirectory((at, length) => archive.subarray(at, at + length), archive.length)).entries;
-    expect(listed.map((e) => e.crc)).toEqual(bytes.map((data) => crc32(data)));
-  });
-
-  it('stops when aborted', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('stop'));
-    await expect(createZipBlob([{ path: 'a', blob: new Blob(['x']) }], { modified: when, signal: controller.signal })).rejects.toThrow('stop');
+  it('copies small entries through small segments, and keeps entries bigger than a segment whole', async () => {
+    const files: [string, Uint8Array][] = Array.from({ length: 40 }, (_, i) => [`s/${i}`, random(100 + i * 7)]);
+    files.splice(20, 0, ['big', random(5000)]);
+    const archive = new Uint8Array(await buildZip(files, 10_000, 1024).arrayBuffer());
+    const { entries } = await readZipDirectory((at, length) => archive.subarray(at, at + length), archive.length);
+    expect(entries.map((e) => [e.path, e.size, e.crc])).toEqual(files.map(([path, bytes]) => [path, bytes.length, crc32(bytes)]));
+    entries.forEach((entry, i) => expect(digest(archive.subarray(entry.dataOffset, entry.dataOffset + entry.size))).toBe(digest(files[i]?.[1] ?? new Uint8Array())));
   });
 
   it.skipIf(!hasUnzip)('writes ZIP64 end records that unzip accepts for more than 65,535 entries', async () => {
     const count = 0x1_0000 + 5;
-    const zip = await createZipBlob(
-      Array.from({ length: count }, (_, i) => ({ path: `many/${i}.txt`, blob: new Blob([i % 100 === 0 ? String(i) : '']) })),
-      { modified: when },
-    );
+    const zip = buildZip(Array.from({ length: count }, (_, i) => [`many/${i}.txt`, new TextEncoder().encode(i % 100 === 0 ? String(i) : '')]));
     const path = await writeBlob(zip, 'many.zip');
     const archive = new Uint8Array(readFileSync(path));
     const { entries, zip64End } = await readZipDirectory((at, length) => archive.subarray(at, at + length), archive.length);
@@ -140,8 +111,8 @@ describe('createZipBlob', () => {
   }, 60_000);
 
   // Node 20's file-backed Blobs misreport sizes past 4 GiB (openAsBlob of 4 GiB + 1 says 1 byte), so
-  // this case writes the laid-out archive itself: headers at their offsets of a sparse file whose
-  // data is all zeros (holes), CRC over zeros — the same layout createZipBlob turns into a Blob.
+  // this case writes the reference layout itself: headers at their offsets of a sparse file whose
+  // data is all zeros (holes), CRC over zeros — the layout the builder matches byte for byte above.
   it.skipIf(!hasUnzip || !bigZip64)('lays out a 4 GiB + 1 entry with ZIP64 sizes that unzip accepts', () => {
     const bigBytes = 4 * 2 ** 30 + 1;
     const zeros = new Uint8Array(crcReadBytes);

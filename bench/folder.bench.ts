@@ -1,0 +1,107 @@
+// `npm run bench`, issue 10's row: a folder of 10,000 files of 10 KB against one file of the same
+// 100 MB, between the same two kinds of peers in the same run. Each journey is timed as a person
+// lives it: share (pick, hash, row complete at the sharer), the friend's page from opening the link
+// to the item complete, and Save (click to the finished download; for the folder, the ZIP). Written
+// to bench/results/latest-folder.json. Asserts no timing; fails only if something arrives wrong.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { test, type Browser } from '@playwright/test';
+import { readSavedZip, shareFolder, writeTestFolder } from '../e2e/folder-helpers';
+import { item, openPeer, sha256Hex, shareFiles } from '../e2e/peers';
+import { noiseWarning, writeResults } from './report';
+import { cpuSince, noisyOtherCores, snapshotCpu } from './cpu';
+import { recordItemTimes, writeRandomFile, type TimesWindow } from './swarmdrop';
+
+/** Files in the folder: the 10,000 of issue 10's photo-library shape, and one item's file limit. */
+const folderFiles = 10_000;
+/** Bytes per file: 10 KB, so the folder is 100 MB. */
+const fileBytes = 10_000;
+/** Files per subfolder: 100 subfolders of 100, nested two deep. */
+const filesPerFolder = 100;
+/** Milliseconds any one phase may take before the bench fails: far above the seconds each needs. */
+const phaseTimeoutMs = 300_000;
+
+interface Journey {
+  readonly shareSeconds: number;
+  readonly friendSeconds: number;
+  readonly saveSeconds: number;
+  readonly totalSeconds: number;
+}
+
+/** One journey: share `share` from a sharer, open the link in a friend, wait for complete, save, check. */
+async function journey(browser: Browser, name: string, share: (peer: Awaited<ReturnType<typeof openPeer>>) => Promise<string>, check: (path: string) => Promise<void>): Promise<Journey> {
+  const sharer = await openPeer(browser);
+  const friend = await openPeer(browser, 'about:blank');
+  try {
+    const started = Date.now();
+    const link = await share(sharer);
+    await item(sharer.page, name).and(sharer.page.locator('[data-state=complete]')).waitFor({ timeout: phaseTimeoutMs });
+    const shareSeconds = (Date.now() - started) / 1000;
+    await friend.context.addInitScript(recordItemTimes);
+    const opened = Date.now();
+    await friend.page.goto(link);
+    const row = item(friend.page, name);
+    const done = row.and(friend.page.locator('[data-state=complete]'));
+    await done.or(friend.page.locator('[data-testid=error]')).first().waitFor({ timeout: phaseTimeoutMs });
+    if (!(await done.isVisible())) throw new Error(`the friend shows an error: ${await friend.page.locator('[data-testid=error]').first().textContent()}`);
+    const friendSeconds = (Date.now() - opened) / 1000;
+    const saving = Date.now();
+    const [download] = await Promise.all([friend.page.waitForEvent('download', { timeout: phaseTimeoutMs }), row.locator('[data-testid=item-save]').click()]);
+    const path = await download.path();
+    const saveSeconds = (Date.now() - saving) / 1000;
+    await check(path);
+    const times = await friend.page.evaluate(() => (window as TimesWindow).swarmdropBenchTimes);
+    if (times?.completeMs === undefined) throw new Error('item times were not recorded');
+    return { shareSeconds, friendSeconds, saveSeconds, totalSeconds: shareSeconds + friendSeconds + saveSeconds };
+  } finally {
+    await friend.context.close();
+    await sharer.context.close();
+  }
+}
+
+const row = (label: string, value: string): string => `${label.padEnd(48)}${value}`;
+const seconds = (value: number): string => `${value.toFixed(2).padStart(7)} s`;
+
+test('folder: 10,000 files of 10 KB vs one 100 MB file', async ({ browser }) => {
+  const totalBytes = folderFiles * fileBytes;
+  const folder = writeTestFolder(
+    'library',
+    Array.from({ length: folderFiles }, (_, i) => ({
+      path: `${Math.floor(i / (filesPerFolder * 10))}/album ${Math.floor(i / filesPerFolder) % 10}/photo ${i}.jpg`,
+      bytes: randomBytes(fileBytes),
+    })),
+  );
+  const single = writeRandomFile('library.bin', totalBytes);
+  const cpuStart = snapshotCpu();
+  try {
+    const one = await journey(browser, single.name, (peer) => shareFiles(peer, [single]), async (path) => {
+      if (sha256Hex(readFileSync(path)) !== single.sha256) throw new Error('the saved file differs from the shared one');
+    });
+    const many = await journey(browser, 'library', (peer) => shareFolder(peer, folder.dir), async (path) => {
+      const entries = await readSavedZip(path);
+      const bySha = new Map(entries.map((e) => [e.path, e.sha256]));
+      const wrong = folder.files.filter((f) => bySha.get(`library/${f.path}`) !== f.sha256);
+      if (entries.length !== folderFiles || wrong.length > 0) throw new Error(`the ZIP has ${entries.length} entries, ${wrong.length} wrong or missing`);
+    });
+    const ratio = many.totalSeconds / one.totalSeconds;
+    const noisy = cpuSince(cpuStart).otherCores > noisyOtherCores;
+    console.log(
+      [
+        '',
+        `Chromium ${browser.version()}: ${folderFiles.toLocaleString('en-US')} files of ${fileBytes / 1000} KB vs one file of ${totalBytes / 1e6} MB`,
+        row('', '   one file    folder'),
+        row('share (pick, hash, complete at the sharer)', `${seconds(one.shareSeconds)}  ${seconds(many.shareSeconds)}`),
+        row('friend: link opened to item complete', `${seconds(one.friendSeconds)}  ${seconds(many.friendSeconds)}`),
+        row('save (click to download written; ZIP for the folder)', `${seconds(one.saveSeconds)}  ${seconds(many.saveSeconds)}`),
+        row('whole journey', `${seconds(one.totalSeconds)}  ${seconds(many.totalSeconds)}`),
+        row('ratio folder / one file (target ≤ 1.5)', `${ratio.toFixed(2).padStart(7)}`),
+        ...noiseWarning(noisy),
+        '',
+      ].join('\n'),
+    );
+    writeResults('latest-folder.json', JSON.stringify({ date: new Date().toISOString(), chromium: browser.version(), folderFiles, fileBytes, one, folder: many, ratio, noisy }, null, 2));
+  } finally {
+    rmSync(single.dir, { recursive: true, force: true });
+    rmSync(folder.dir, { recursive: true, force: true });
+  }
+});
