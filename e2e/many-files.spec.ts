@@ -37,6 +37,9 @@ test('a folder of 2,000 files saves as a ZIP with every entry, byte-exact, and o
   const one = library.files.find((f) => f.path.endsWith('photo 0007.jpg'));
   if (!one) throw new Error('test file missing');
   await row.locator('[data-testid=item-files-more]').click();
+  // Expanded, the list shows a page of rows, and a filter finds any file of the 2,000.
+  await expect(row.locator('[data-testid=item-file]')).toHaveCount(500);
+  await row.locator('[data-testid=item-files-filter]').fill('photo 0007');
   const fileRow = row.locator(`[data-testid=item-file][data-path="${one.path}"]`);
   const [download] = await Promise.all([friend.page.waitForEvent('download'), fileRow.locator('[data-testid=item-file-save]').click()]);
   expect(download.suggestedFilename()).toBe('photo 0007.jpg');
