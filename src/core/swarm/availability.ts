@@ -4,6 +4,7 @@ import { createBitfield, type Bitfield } from './bitfield';
 import type { ItemRecord, PeerRecord } from './types';
 
 function count(item: ItemRecord, field: Bitfield, delta: 1 | -1): void {
+  item.availabilityRevision++;
   for (let i = 0; i < field.size; i++) {
     if (field.has(i)) item.availability[i] = (item.availability[i] ?? 0) + delta;
   }
@@ -26,6 +27,7 @@ export function recordHave(item: ItemRecord, peer: PeerRecord, chunkIndex: numbe
   if (!field.has(chunkIndex)) {
     field.set(chunkIndex);
     item.availability[chunkIndex] = (item.availability[chunkIndex] ?? 0) + 1;
+    item.availabilityRevision++;
   }
   peer.refused.delete(chunkKey(itemId, chunkIndex));
 }

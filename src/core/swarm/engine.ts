@@ -14,7 +14,7 @@ import { createItems } from './items';
 import { createManifestFetch } from './manifest-fetch';
 import { createPeerSet } from './peer-set';
 import { createServing } from './serving';
-import { buildSnapshot } from './snapshot';
+import { createSnapshotBuilder } from './snapshot';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 import { createUploadLimiter } from './upload-limiter';
 import type { ItemNotice, SwarmEvent, SwarmSnapshot } from './view-types';
@@ -92,6 +92,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       downloads.schedule();
     },
   });
+  const buildSnapshot = createSnapshotBuilder();
   const snapshots = createDerivedStore(
     () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: peerSet.bannedPeerIds() }),
     snapshotNotifyIntervalMs,

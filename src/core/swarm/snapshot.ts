@@ -1,4 +1,6 @@
-// Turns the engine's mutable records into the immutable snapshot the UI renders.
+// Turns the engine's mutable records into the immutable snapshot the UI renders. An item's view is
+// rebuilt only when something it shows changed, so a snapshot of many items costs a cheap check per
+// item, and an unchanged item keeps its view object (a memoised row does not render again).
 import { toHex } from '../bytes';
 import type { ItemRecord, PeerRecord } from './types';
 import type { ItemView, PeerView, SwarmSnapshot } from './view-types';
@@ -20,10 +22,14 @@ function coverage(item: ItemRecord): number[] {
   return covered.map((c, s) => c / (sizes[s] ?? 1));
 }
 
-function itemView(item: ItemRecord, peers: Iterable<PeerRecord>): ItemView {
+function peersHolding(itemId: string, peers: Iterable<PeerRecord>): number {
+  let count = 0;
+  for (const peer of peers) if ((peer.bitfields.get(itemId)?.count() ?? 0) > 0) count++;
+  return count;
+}
+
+function itemView(item: ItemRecord, peersWithItem: number): ItemView {
   const { itemId, manifest } = item.signed;
-  let peersWithItem = 0;
-  for (const peer of peers) if ((peer.bitfields.get(itemId)?.count() ?? 0) > 0) peersWithItem++;
   return {
     itemId,
     name: manifest.name,
@@ -51,15 +57,48 @@ function peerView(peer: PeerRecord): PeerView {
   };
 }
 
-/** A fresh snapshot of the engine's state. */
-export function buildSnapshot(
-  items: ReadonlyMap<string, ItemRecord>,
-  peers: ReadonlyMap<string, PeerRecord>,
-  settings: { autoDownload: boolean; uploadLimit: number | null; bannedPeerIds: readonly string[] },
-): SwarmSnapshot {
-  return {
-    items: [...items.values()].map((item) => itemView(item, peers.values())),
+/** What an item's view is made of: when none of it changed, the last view still holds. */
+interface CachedView {
+  readonly view: ItemView;
+  readonly status: ItemRecord['status'];
+  readonly notice: ItemRecord['notice'];
+  readonly verifiedBytes: number;
+  readonly heldChunks: number;
+  readonly peersWithItem: number;
+  readonly availabilityRevision: number;
+}
+
+/** Item views built so far (a test reads it to see that unchanged items cost no rebuild). */
+export interface SnapshotStats {
+  itemViewsBuilt: number;
+}
+
+/** Builds snapshots, reusing each item's view until something it shows changes. */
+export function createSnapshotBuilder(stats: SnapshotStats = { itemViewsBuilt: 0 }) {
+  const cache = new WeakMap<ItemRecord, CachedView>();
+  const viewOf = (item: ItemRecord, peers: ReadonlyMap<string, PeerRecord>): ItemView => {
+    const peersWithItem = peersHolding(item.signed.itemId, peers.values());
+    const heldChunks = item.have.count();
+    const cached = cache.get(item);
+    if (
+      cached?.status === item.status && cached.notice === item.notice && cached.verifiedBytes === item.verifiedBytes &&
+      cached.heldChunks === heldChunks && cached.peersWithItem === peersWithItem && cached.availabilityRevision === item.availabilityRevision
+    ) {
+      return cached.view;
+    }
+    stats.itemViewsBuilt++;
+    const view = itemView(item, peersWithItem);
+    const { status, notice, verifiedBytes, availabilityRevision } = item;
+    cache.set(item, { view, status, notice, verifiedBytes, heldChunks, peersWithItem, availabilityRevision });
+    return view;
+  };
+  return (
+    items: ReadonlyMap<string, ItemRecord>,
+    peers: ReadonlyMap<string, PeerRecord>,
+    settings: { autoDownload: boolean; uploadLimit: number | null; bannedPeerIds: readonly string[] },
+  ): SwarmSnapshot => ({
+    items: Array.from(items.values(), (item) => viewOf(item, peers)),
     peers: [...peers.values()].map(peerView),
     ...settings,
-  };
+  });
 }

@@ -17,6 +17,8 @@ export interface ItemRecord {
   readonly local: boolean;
   /** For each chunk, how many connected peers hold it (rarest first picks the lowest). */
   readonly availability: Uint16Array;
+  /** Bumped whenever `availability` changes, so the snapshot knows to redraw the item's availability bar. */
+  availabilityRevision: number;
 }
 
 /** What the engine knows of one connected peer. */
