@@ -10,13 +10,15 @@ import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
 import { isStorageFullError } from '../ports';
-import { chooseRequests } from './request-chooser';
+import { chooseRequests, type ChooserItem } from './request-chooser';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 
 /** The download side of the engine. */
 export interface Downloads {
   /** Fills every peer's request slots with chunks it holds that we still need. */
   schedule(): void;
+  /** An item was added or set downloading: it is scheduled from now on (and finished at once if nothing is missing). */
+  consider(itemId: string): void;
   onData(peer: PeerRecord, message: Extract<WireMessage, { type: 'data' }>): void;
   onReject(peer: PeerRecord, requestId: number): void;
   /** Forgets a departed peer's requests so their chunks can be asked of others. */
@@ -50,19 +52,38 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     ctx.send(peer, { type: 'request', requestId: id, itemId: item.signed.itemId, chunkIndex });
   };
 
+  /**
+   * Items that may be downloading, in the order they became so. The chooser walks them lazily and stops
+   * once every peer's slots are full, so a schedule costs about the open requests, not the item count;
+   * items met that stopped downloading or are done leave the list (the done ones are finished after
+   * the choice, so no listener runs in the middle of it).
+   */
+  const active = new Map<string, ItemRecord>();
+  const done: ItemRecord[] = [];
+  function* wantedItems(): Generator<ChooserItem> {
+    for (const [itemId, item] of active) {
+      if (ctx.items.get(itemId) !== item || item.status !== 'downloading') active.delete(itemId);
+      else if (item.have.count() === item.signed.manifest.chunkCount) {
+        active.delete(itemId);
+        done.push(item);
+      } else {
+        const { manifest } = item.signed;
+        // An item smaller than a chunk is one short chunk: its request depth follows its real size.
+        const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));
+        yield { itemId, chunkCount: manifest.chunkCount, chunkBytes, have: item.have, availability: item.availability };
+      }
+    }
+  }
+
   /** Asks the chooser what to request of whom, then claims and sends each request. */
   const fillPeers = (peers: readonly PeerRecord[]): void => {
-    const wanted = [...ctx.items.values()].filter((item) => item.status === 'downloading');
-    if (wanted.length === 0) return;
+    if (active.size === 0) return;
     const nowMs = env.now();
     for (const peer of peers) {
       for (const [key, until] of peer.avoidUntil) if (until <= nowMs) peer.avoidUntil.delete(key);
     }
     const chosen = chooseRequests({
-      items: wanted.map((item) => ({
-        itemId: item.signed.itemId, chunkCount: item.signed.manifest.chunkCount, chunkBytes: item.signed.manifest.chunkBytes,
-        have: item.have, availability: item.availability,
-      })),
+      items: { [Symbol.iterator]: wantedItems },
       peers: peers.map((peer) => ({
         peerId: peer.link.peerId, bytesPerSecond: peer.meter.bytesPerSecond(), holds: peer.bitfields,
         refused: peer.refused, avoidUntil: peer.avoidUntil,
@@ -143,7 +164,13 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       // Random peer order so no peer is always asked first.
       const peers = shuffleInPlace([...ctx.peers.values()].filter((p) => !p.closed), env.random);
       fillPeers(peers);
-      for (const item of ctx.items.values()) finishItemIfDone(item);
+      for (const item of done.splice(0)) finishItemIfDone(item);
+    },
+    consider(itemId) {
+      const item = ctx.items.get(itemId);
+      if (!item || item.status !== 'downloading') return;
+      if (item.have.count() === item.signed.manifest.chunkCount) return finishItemIfDone(item);
+      active.set(itemId, item);
     },
     onData(peer, message) {
       const request = claims.get(message.requestId);

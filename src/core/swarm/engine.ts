@@ -110,7 +110,14 @@ export function createSwarm(options: SwarmOptions): Swarm {
     },
     strike: (peer, reason) => peerSet.strike(peer, reason),
     changed: () => snapshots.invalidate(),
-    emit: (event) => events.emit(event),
+    emit(event) {
+      events.emit(event);
+      // Whichever part added an item or set one downloading, it joins the download schedule here.
+      if (event.type === 'item-added' || event.type === 'item-downloading') {
+        downloads.consider(event.itemId);
+        downloads.schedule();
+      }
+    },
   };
   const downloads = createDownloads(ctx, { now, random });
   const serving = createServing(ctx, uploads, now);

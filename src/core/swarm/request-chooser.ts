@@ -42,8 +42,11 @@ export interface ChunkRequest extends ChunkRef {
 
 /** Everything the choice depends on. */
 export interface ChooserInput {
-  /** The items being downloaded, in the order to fill them. */
-  readonly items: readonly ChooserItem[];
+  /**
+   * The items being downloaded, in the order to fill them; walked once per peer, and only until that
+   * peer's slots are full (so it may be a lazy sequence over many items).
+   */
+  readonly items: Iterable<ChooserItem>;
   /** Every connected peer, in the order to ask them (the caller shuffles it for fairness). */
   readonly peers: readonly ChooserPeer[];
   /** Requests already open. */
@@ -132,7 +135,11 @@ export function chooseRequests(input: ChooserInput): ChunkRequest[] {
 
   const chosen: ChunkRequest[] = [];
   for (const peer of input.peers) {
+    // No item can give this peer a deeper pipeline than this (an unmeasured peer gets the minimum for
+    // any chunk size), so once it is reached the remaining items are not looked at.
+    const deepest = peer.bytesPerSecond > 0 ? maxRequestsPerPeer : requestDepth(0, 1);
     for (const item of input.items) {
+      if ((openPerPeer.get(peer.peerId) ?? 0) >= deepest) break;
       const depth = requestDepth(peer.bytesPerSecond, item.chunkBytes);
       while ((openPerPeer.get(peer.peerId) ?? 0) < depth) {
         const chunkIndex = pickFor(peer, item);
