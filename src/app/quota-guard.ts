@@ -1,7 +1,7 @@
 // Keeps downloads within the browser's storage quota: before and while downloading, compares what
 // the downloading items still need with what `navigator.storage.estimate()` says is free, pauses an
 // item that cannot fit with a clear message, and resumes items paused for space once it is free.
-import { setRepeating, systemClock, type Clock } from '../core/clock';
+import { setRepeating, systemClock, type Clock, type TimerHandle } from '../core/clock';
 import { logIdChars, shortId } from '../core/ids';
 import type { Logger } from '../core/ports';
 import type { Swarm } from '../core/swarm/engine';
@@ -12,6 +12,9 @@ export const storageMarginBytes = 32 * 1024 * 1024;
 
 /** How often free space is rechecked while something is downloading or waiting for space. */
 export const quotaCheckIntervalMs = 2_000;
+
+/** After a check for a download that started, the next such check waits this long, so a burst of items (thousands) shares a few checks. */
+export const quotaEventDelayMs = 50;
 
 /** What the guard needs (the browser's in main.tsx; fakes in tests). */
 export interface QuotaGuardDeps {
@@ -57,22 +60,47 @@ export function startQuotaGuard(deps: QuotaGuardDeps): () => void {
     }
   };
 
+  // One check at a time; what asks for one meanwhile gets a single check after it. Items arriving by
+  // the thousand thus cost a few checks (each reads every item), not one per item.
+  let again = false;
   const run = (): void => {
-    if (checking) return;
+    if (checking) {
+      again = true;
+      return;
+    }
     checking = true;
     check()
       .catch((error: unknown) => deps.log('quota-check-failed', { error: String(error) }))
-      .finally(() => (checking = false));
+      .finally(() => {
+        checking = false;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
   };
 
-  // A download that starts (or an item that arrives downloading) is checked at once; all are rechecked on a timer.
+  // A download that starts (or an item that arrives downloading) is checked at once; the events that
+  // follow within `quotaEventDelayMs` share one check at its end. All are rechecked on a timer.
+  const clock = deps.clock ?? systemClock;
+  let soon: TimerHandle | null = null;
+  let lastEventRunMs = -Infinity;
+  const runForEvent = (): void => {
+    soon = null;
+    lastEventRunMs = clock.now();
+    run();
+  };
   const unsubscribe = deps.swarm.events.subscribe((event) => {
-    if (event.type === 'item-downloading' || (event.type === 'item-added' && !event.local)) run();
+    if (soon !== null || !(event.type === 'item-downloading' || (event.type === 'item-added' && !event.local))) return;
+    const waitMs = lastEventRunMs + quotaEventDelayMs - clock.now();
+    if (waitMs <= 0) runForEvent();
+    else soon = clock.setTimeout(runForEvent, waitMs);
   });
-  const stopChecks = setRepeating(deps.clock ?? systemClock, run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
+  const stopChecks = setRepeating(clock, run, deps.checkIntervalMs ?? quotaCheckIntervalMs);
   run();
   return () => {
     stopChecks();
     unsubscribe();
+    if (soon !== null) clock.clearTimeout(soon);
   };
 }
