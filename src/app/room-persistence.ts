@@ -56,6 +56,14 @@ export interface RoomPersistenceDeps {
   readonly now?: () => number;
 }
 
+/** `list` with the ids of `more` it lacks appended, in order; `list` itself when it lacks none. */
+function withNew(list: readonly string[], more: ReadonlySet<string>): readonly string[] {
+  if (more.size === 0) return list;
+  const known = new Set(list);
+  const added = [...more].filter((id) => !known.has(id));
+  return added.length === 0 ? list : [...list, ...added];
+}
+
 /** Creates room persistence. */
 export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistence {
   const now = deps.now ?? Date.now;
@@ -64,12 +72,29 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   const progress = new Map<string, number>();
   const keeping = createDerivedStore<KeepingSnapshot>(() => new Map(progress), 100);
 
-  /** Room record updates are serialized so none overwrites another. */
-  const update = (change: (record: RoomRecord) => RoomRecord): void => {
+  /**
+   * Items to list in the open room's record, and which of them were shared from here. Room record
+   * writes are serialized so none overwrites another, and all the items that arrive while one write is
+   * under way go into the next: a thousand items dropped at once cost a few writes, not a thousand
+   * (each write stores the whole list).
+   */
+  const unlisted = new Set<string>();
+  const unlistedShared = new Set<string>();
+  let writeQueued = false;
+  const listItem = (itemId: string, shared: boolean): void => {
+    unlisted.add(itemId);
+    if (shared) unlistedShared.add(itemId);
+    if (writeQueued) return;
+    writeQueued = true;
     writes = writes
       .then(async () => {
-        if (!current) return;
-        current = change(current);
+        writeQueued = false;
+        const added = withNew(current?.itemIds ?? [], unlisted);
+        const addedShared = withNew(current?.sharedItemIds ?? [], unlistedShared);
+        unlisted.clear();
+        unlistedShared.clear();
+        if (!current || (added === current.itemIds && addedShared === current.sharedItemIds)) return;
+        current = { ...current, itemIds: added, sharedItemIds: addedShared };
         await deps.rooms.put(current);
       })
       .catch((error: unknown) => deps.log('room-save-failed', { error: String(error) }));
@@ -90,8 +115,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   let stopTracking: (() => void) | null = null;
   const trackNewItems = (): void => {
     stopTracking ??= deps.swarm.events.subscribe((event) => {
-      if (event.type !== 'item-added' || !current || current.itemIds.includes(event.itemId)) return;
-      update((record) => (record.itemIds.includes(event.itemId) ? record : { ...record, itemIds: [...record.itemIds, event.itemId] }));
+      if (event.type === 'item-added' && current) listItem(event.itemId, false);
     });
   };
 
@@ -148,11 +172,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
       stopTracking = null;
     },
     keepShared(signed) {
-      update((record) => ({
-        ...record,
-        itemIds: record.itemIds.includes(signed.itemId) ? record.itemIds : [...record.itemIds, signed.itemId],
-        sharedItemIds: record.sharedItemIds.includes(signed.itemId) ? record.sharedItemIds : [...record.sharedItemIds, signed.itemId],
-      }));
+      listItem(signed.itemId, true);
       progress.set(signed.itemId, 0);
       keeping.invalidate();
       // The engine stores the manifest when the item is shared; this copies the data.
