@@ -2,14 +2,14 @@
 import { reportText } from '../app/messages';
 import { errorMessage } from '../core/errors';
 import type { Report } from '../core/reports';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ExternalStore } from '../core/store';
 import type { KeepingSnapshot, RoomLibrary } from '../app/room-persistence';
 import type { Session } from '../app/session';
 import type { PeerStatus } from '../app/peer-status';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
-import { ItemRow } from './ItemRow';
+import { ItemRow, type ItemActions } from './ItemRow';
 import { PeerList } from './PeerList';
 import { RoomLink } from './RoomLink';
 import { RoomsList } from './RoomsList';
@@ -33,6 +33,15 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
   const swarm = useStore(session.swarmView);
   const kept = useStore(keeping);
   const reportError = useCallback((report: Report) => session.reportError(report), [session]);
+  const itemActions = useMemo<ItemActions>(
+    () => ({
+      download: (itemId) => session.download(itemId),
+      pause: (itemId) => session.pause(itemId),
+      save: (itemId) => void session.save(itemId),
+      saveFile: (itemId, fileIndex) => void session.saveFile(itemId, fileIndex),
+    }),
+    [session],
+  );
   const share = (files: File[]) => {
     session.shareFiles(files).catch((error: unknown) => session.reportError({ code: 'share-failed', name: files.map((f) => f.name).join(', '), detail: errorMessage(error) }));
   };
@@ -99,14 +108,7 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
           ) : (
             <ul className="items__list">
               {swarm.items.map((item) => (
-                <ItemRow
-                  key={item.itemId}
-                  item={item}
-                  onDownload={() => session.download(item.itemId)}
-                  onPause={() => session.pause(item.itemId)}
-                  onSave={() => void session.save(item.itemId)}
-                  onSaveFile={(fileIndex) => void session.saveFile(item.itemId, fileIndex)}
-                />
+                <ItemRow key={item.itemId} item={item} actions={itemActions} />
               ))}
             </ul>
           )}
