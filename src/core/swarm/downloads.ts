@@ -131,18 +131,21 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     const item = ctx.items.get(request.itemId);
     if (!item || item.have.has(request.chunkIndex)) return;
     const key = chunkKey(request.itemId, request.chunkIndex);
-    if (!bytesEqual(await sha256(request.buffer), chunkHash(item.signed.manifest, request.chunkIndex))) {
-      peer.refused.add(key);
-      ctx.strike(peer, `chunk ${request.chunkIndex} failed verification`);
-      return;
-    }
-    for (const loser of claims.forChunk(request.itemId, request.chunkIndex)) withdraw(loser);
+    // Claimed from the last byte until written: a schedule while the hash is computed must not ask again.
     claims.setStoring(request.itemId, request.chunkIndex, true);
     try {
-      await ctx.store.putChunk(request.itemId, request.chunkIndex, request.buffer);
-    } catch (error) {
-      onStoreFailed(item, error);
-      return;
+      if (!bytesEqual(await sha256(request.buffer), chunkHash(item.signed.manifest, request.chunkIndex))) {
+        peer.refused.add(key);
+        ctx.strike(peer, `chunk ${request.chunkIndex} failed verification`);
+        return;
+      }
+      for (const loser of claims.forChunk(request.itemId, request.chunkIndex)) withdraw(loser);
+      try {
+        await ctx.store.putChunk(request.itemId, request.chunkIndex, request.buffer);
+      } catch (error) {
+        onStoreFailed(item, error);
+        return;
+      }
     } finally {
       claims.setStoring(request.itemId, request.chunkIndex, false);
     }
