@@ -13,6 +13,8 @@ interface PeerQueue {
   /** The request being sent now, if any. */
   current: number | null;
   cancelledCurrent: boolean;
+  /** The next waiting chunk, read while the current one is sent (small chunks take as long to read as to send). */
+  ahead: { readonly requestId: number; readonly bytes: Promise<Uint8Array | null> } | null;
 }
 
 /** The upload side of the engine. */
@@ -48,7 +50,11 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
   };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
-    const bytes = await ctx.store.readChunk(request.itemId, request.chunkIndex);
+    const read = queue.ahead?.requestId === request.requestId ? queue.ahead.bytes : ctx.store.readChunk(request.itemId, request.chunkIndex);
+    const next = queue.waiting[0];
+    queue.ahead = next ? { requestId: next.requestId, bytes: ctx.store.readChunk(next.itemId, next.chunkIndex) } : null;
+    queue.ahead?.bytes.catch(() => undefined); // a failed read-ahead is reported when its turn comes, or dropped if cancelled
+    const bytes = await read;
     if (!bytes) {
       ctx.send(peer, { type: 'reject', requestId: request.requestId });
       return;
@@ -87,7 +93,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
   return {
     onRequest(peer, message) {
       const item = ctx.items.get(message.itemId);
-      const queue = queues.get(peer.link.peerId) ?? { waiting: [], current: null, cancelledCurrent: false };
+      const queue = queues.get(peer.link.peerId) ?? { waiting: [], current: null, cancelledCurrent: false, ahead: null };
       queues.set(peer.link.peerId, queue);
       if (
         !item ||
