@@ -42,6 +42,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (!item) return;
         if (!field) return ctx.strike(peer, 'malformed bitfield');
         recordBitfield(item, peer, field);
+        downloads.consider(message.itemId);
         downloads.schedule();
         return ctx.changed();
       }
@@ -50,6 +51,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (!item) return;
         if (message.chunkIndex >= item.signed.manifest.chunkCount) return ctx.strike(peer, 'have past the item end');
         recordHave(item, peer, message.chunkIndex);
+        downloads.consider(message.itemId);
         downloads.schedule();
         return ctx.changed();
       }

@@ -11,13 +11,13 @@ import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
 import { isStorageFullError } from '../ports';
 import { chooseRequests, type ChooserItem } from './request-chooser';
-import type { ItemRecord, PeerRecord, SwarmContext } from './types';
+import type { ItemRecord, PeerRecord, SwarmContext, WorkCounts } from './types';
 
 /** The download side of the engine. */
 export interface Downloads {
   /** Fills every peer's request slots with chunks it holds that we still need. */
   schedule(): void;
-  /** An item was added or set downloading: it is scheduled from now on (and finished at once if nothing is missing). */
+  /** An item was added, set downloading, or a peer announced chunks of it: it is scheduled from now on (and finished at once if nothing is missing). */
   consider(itemId: string): void;
   onData(peer: PeerRecord, message: Extract<WireMessage, { type: 'data' }>): void;
   onReject(peer: PeerRecord, requestId: number): void;
@@ -33,6 +33,8 @@ export interface Downloads {
 export interface DownloadsEnv {
   readonly now: () => number;
   readonly random: () => number;
+  /** Counts the items offered to the chooser. */
+  readonly work?: Pick<WorkCounts, 'itemsScheduled'>;
 }
 
 /** Creates the download side over the shared context. */
@@ -55,18 +57,24 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
   /**
    * Items that may be downloading, in the order they became so. The chooser walks them lazily and stops
    * once every peer's slots are full, so a schedule costs about the open requests, not the item count;
-   * items met that stopped downloading or are done leave the list (the done ones are finished after
+   * items met that stopped downloading, that no peer holds a chunk of, or that are done leave the list (the done ones are finished after
    * the choice, so no listener runs in the middle of it).
    */
   const active = new Map<string, ItemRecord>();
+  const heldByAPeer = (itemId: string): boolean => {
+    for (const peer of ctx.peers.values()) if (!peer.closed && (peer.bitfields.get(itemId)?.count() ?? 0) > 0) return true;
+    return false;
+  };
   const done: ItemRecord[] = [];
   function* wantedItems(): Generator<ChooserItem> {
     for (const [itemId, item] of active) {
       if (ctx.items.get(itemId) !== item || item.status !== 'downloading') active.delete(itemId);
+      else if (!heldByAPeer(itemId)) active.delete(itemId); // it comes back with the next bitfield or have for it
       else if (item.have.count() === item.signed.manifest.chunkCount) {
         active.delete(itemId);
         done.push(item);
       } else {
+        if (env.work) env.work.itemsScheduled++;
         const { manifest } = item.signed;
         // An item smaller than a chunk is one short chunk: its request depth follows its real size.
         const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));

@@ -15,7 +15,7 @@ import { createManifestFetch } from './manifest-fetch';
 import { createPeerSet } from './peer-set';
 import { createServing } from './serving';
 import { createSnapshotBuilder } from './snapshot';
-import type { ItemRecord, PeerRecord, SwarmContext } from './types';
+import type { ItemRecord, PeerRecord, SwarmContext, WorkCounts } from './types';
 import { createUploadLimiter } from './upload-limiter';
 import type { ItemNotice, SwarmEvent, SwarmSnapshot } from './view-types';
 
@@ -33,6 +33,8 @@ export interface SwarmOptions {
   /** Withdraw a request after this long without data (tests shorten it). */
   readonly requestTimeoutMs?: number;
   readonly stallCheckIntervalMs?: number;
+  /** Where to count per-item work (tests and benches); not counted when absent. */
+  readonly work?: WorkCounts;
 }
 
 /** The engine as the rest of the app uses it. */
@@ -92,7 +94,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       downloads.schedule();
     },
   });
-  const buildSnapshot = createSnapshotBuilder();
+  const buildSnapshot = createSnapshotBuilder(options.work);
   const snapshots = createDerivedStore(
     () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: peerSet.bannedPeerIds() }),
     snapshotNotifyIntervalMs,
@@ -119,7 +121,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
     },
   };
-  const downloads = createDownloads(ctx, { now, random });
+  const downloads = createDownloads(ctx, { now, random, ...(options.work ? { work: options.work } : {}) });
   const serving = createServing(ctx, uploads, now);
   const itemOps = createItems({ ctx, downloads, autoDownload: () => autoDownload });
   const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed));

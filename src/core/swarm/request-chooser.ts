@@ -135,12 +135,11 @@ export function chooseRequests(input: ChooserInput): ChunkRequest[] {
 
   const chosen: ChunkRequest[] = [];
   for (const peer of input.peers) {
-    // No item can give this peer a deeper pipeline than this (an unmeasured peer gets the minimum for
-    // any chunk size), so once it is reached the remaining items are not looked at.
-    const deepest = peer.bytesPerSecond > 0 ? maxRequestsPerPeer : requestDepth(0, 1);
     for (const item of input.items) {
-      if ((openPerPeer.get(peer.peerId) ?? 0) >= deepest) break;
       const depth = requestDepth(peer.bytesPerSecond, item.chunkBytes);
+      // A peer whose pipeline is full is done: the items after this one are not looked at, so a
+      // schedule costs about the open requests, however many items wait.
+      if ((openPerPeer.get(peer.peerId) ?? 0) >= depth) break;
       while ((openPerPeer.get(peer.peerId) ?? 0) < depth) {
         const chunkIndex = pickFor(peer, item);
         if (chunkIndex === null) break;

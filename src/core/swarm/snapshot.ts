@@ -2,7 +2,7 @@
 // rebuilt only when something it shows changed, so a snapshot of many items costs a cheap check per
 // item, and an unchanged item keeps its view object (a memoised row does not render again).
 import { toHex } from '../bytes';
-import type { ItemRecord, PeerRecord } from './types';
+import type { ItemRecord, PeerRecord, WorkCounts } from './types';
 import type { ItemView, PeerView, SwarmSnapshot } from './view-types';
 
 /** Segments of the availability bar: fine enough to see gaps, few enough to rebuild 10 times a second. */
@@ -68,13 +68,8 @@ interface CachedView {
   readonly availabilityRevision: number;
 }
 
-/** Item views built so far (a test reads it to see that unchanged items cost no rebuild). */
-export interface SnapshotStats {
-  itemViewsBuilt: number;
-}
-
-/** Builds snapshots, reusing each item's view until something it shows changes. */
-export function createSnapshotBuilder(stats: SnapshotStats = { itemViewsBuilt: 0 }) {
+/** Builds snapshots, reusing each item's view until something it shows changes; `work` counts the views built. */
+export function createSnapshotBuilder(work: Pick<WorkCounts, 'itemViewsBuilt'> = { itemViewsBuilt: 0 }) {
   const cache = new WeakMap<ItemRecord, CachedView>();
   const viewOf = (item: ItemRecord, peers: ReadonlyMap<string, PeerRecord>): ItemView => {
     const peersWithItem = peersHolding(item.signed.itemId, peers.values());
@@ -86,7 +81,7 @@ export function createSnapshotBuilder(stats: SnapshotStats = { itemViewsBuilt: 0
     ) {
       return cached.view;
     }
-    stats.itemViewsBuilt++;
+    work.itemViewsBuilt++;
     const view = itemView(item, peersWithItem);
     const { status, notice, verifiedBytes, availabilityRevision } = item;
     cache.set(item, { view, status, notice, verifiedBytes, heldChunks, peersWithItem, availabilityRevision });

@@ -56,3 +56,11 @@ export interface SwarmContext {
   /** Tells the application layer what happened. */
   emit(event: SwarmEvent): void;
 }
+
+/** Per-item work the engine did, counted (for tests and benches: it must grow with the items, not their square). */
+export interface WorkCounts {
+  /** Item views built for snapshots (an unchanged item's view is reused, not counted). */
+  itemViewsBuilt: number;
+  /** Items the request chooser was offered, summed over every schedule. */
+  itemsScheduled: number;
+}
