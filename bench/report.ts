@@ -1,5 +1,5 @@
 // What every bench report shares: the noise warning and where results are written.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { noisyOtherCores } from './cpu';
 
@@ -15,4 +15,12 @@ export function noiseWarning(noisy: boolean): string[] {
 export function writeResults(fileName: string, json: string): void {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(`${resultsDir}${fileName}`, `${json}\n`);
+}
+
+/** Sets some top-level fields of a results file, keeping the fields other benches wrote there. */
+export function updateResults(fileName: string, fields: Record<string, unknown>): void {
+  const path = `${resultsDir}${fileName}`;
+  const before: unknown = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  const kept = typeof before === 'object' && before !== null && !Array.isArray(before) ? before : {};
+  writeResults(fileName, JSON.stringify({ ...kept, ...fields }, null, 2));
 }
