@@ -27,6 +27,9 @@ export interface AppProps {
 }
 
 /** The whole page. */
+/** Names listed while files are hashed; the rest are counted (2,000 dropped files are not 2,000 lines). */
+const preparingNamesShown = 3;
+
 export function App({ session, keeping, library, peerStatuses }: AppProps) {
   const statuses = useStore(peerStatuses);
   const state = useStore(session);
@@ -89,11 +92,14 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
               {Math.floor((100 * [...kept.values()].reduce((a, b) => a + b, 0)) / kept.size)}%
             </p>
           )}
-          {state.preparing.map((name, i) => (
+          {state.preparing.slice(0, preparingNamesShown).map((name, i) => (
             <p key={`${name}-${i}`} className="items__preparing">
               Preparing {name}…
             </p>
           ))}
+          {state.preparing.length > preparingNamesShown && (
+            <p className="items__preparing">Preparing {(state.preparing.length - preparingNamesShown).toLocaleString('en-US')} more…</p>
+          )}
           {state.saves.map((save) => (
             <p key={save.id} className="items__preparing" data-testid="save-progress" data-done-bytes={save.doneBytes} data-total-bytes={save.totalBytes}>
               Preparing {save.fileName}…{' '}

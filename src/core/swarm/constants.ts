@@ -3,8 +3,15 @@
 /** Fewest whole-chunk requests kept open to a peer: one being received while the next is read and sent. */
 export const minRequestsPerPeer = 2;
 
-/** Most requests open to one peer: below what a peer queues for us (maxQueuedServesPerPeer), and 12 MiB of buffers at most. */
-export const maxRequestsPerPeer = 12;
+/**
+ * Most requests open to one peer: at most what a peer queues for us (maxQueuedServesPerPeer). Small
+ * chunks (small items) need many in flight to hide the round trip: 2,000 items of 1–20 KB completed in
+ * 5.0 s with 12 open, against 1.45 s for one file of their bytes.
+ */
+export const maxRequestsPerPeer = 64;
+
+/** Chunk bytes open to one peer at most: 12 chunks of 1 MiB, the buffers one peer's requests may hold here. */
+export const maxRequestBytesPerPeer = 12 * 1024 * 1024;
 
 /** A peer is kept busy with about this much of its measured throughput in requests: enough to hide a round trip and a disk read. */
 export const requestPipelineMs = 500;
@@ -27,8 +34,11 @@ export const stallCheckIntervalMs = 1000;
 /** A serve to another peer counts as under way (so a second request for the chunk is turned away) only if it moved this recently. */
 export const duplicateServeFreshMs = 2_000;
 
-/** Requests a peer may queue with us before we reject more: bounds what one peer can make us hold. */
-export const maxQueuedServesPerPeer = 16;
+/** Bytes of waiting chunks read ahead per peer while one is sent: one whole chunk, or many small ones (each small read is a storage round trip). */
+export const serveReadAheadBytes = 1024 * 1024;
+
+/** Requests a peer may queue with us before we reject more: bounds what one peer can make us hold (a queued request holds no chunk; one is read ahead). */
+export const maxQueuedServesPerPeer = 64;
 
 /** Protocol offences (malformed frame, bad manifest, corrupt chunk) before a peer is dropped and banned for the session. */
 export const maxStrikesPerPeer = 3;

@@ -114,7 +114,9 @@ describe('requestDepth', () => {
     { name: 'half a second of throughput, plus one', bytesPerSecond: 4 * MiB, chunkBytes: MiB, expected: 3 },
     { name: 'a part-chunk rounds up', bytesPerSecond: 5 * MiB, chunkBytes: MiB, expected: 4 },
     { name: 'smaller chunks, more requests', bytesPerSecond: 4 * MiB, chunkBytes: MiB / 4, expected: 9 },
-    { name: 'capped at the maximum', bytesPerSecond: 1000 * MiB, chunkBytes: MiB, expected: maxRequestsPerPeer },
+    { name: 'whole chunks: capped at 12 MiB in flight', bytesPerSecond: 1000 * MiB, chunkBytes: MiB, expected: 12 },
+    { name: 'big chunks: still the minimum of two', bytesPerSecond: 1000 * MiB, chunkBytes: 16 * MiB, expected: minRequestsPerPeer },
+    { name: 'small chunks: capped at the most requests', bytesPerSecond: 20 * MiB, chunkBytes: 10_000, expected: maxRequestsPerPeer },
   ])('$name', ({ bytesPerSecond, chunkBytes, expected }) => {
     expect(requestDepth(bytesPerSecond, chunkBytes)).toBe(expected);
   });

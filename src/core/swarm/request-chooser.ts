@@ -2,7 +2,7 @@
 // first, a seeder kept for what only seeders have, endgame duplicates at the end. Pure (plain
 // inputs in, a list of requests out), so it is tested with tables; downloads.ts applies the result.
 import { chunkKey, type ChunkRef } from './claims';
-import { maxRequestsPerChunkInEndgame, maxRequestsPerPeer, minRequestsPerPeer, requestPipelineMs } from './constants';
+import { maxRequestBytesPerPeer, maxRequestsPerChunkInEndgame, maxRequestsPerPeer, minRequestsPerPeer, requestPipelineMs } from './constants';
 import { pickChunk } from './picker';
 
 /** The chunks one side holds (a Bitfield fits). */
@@ -58,10 +58,11 @@ export interface ChooserInput {
   readonly random: () => number;
 }
 
-/** How many requests to keep open to a peer: enough to cover `requestPipelineMs` of its throughput. */
+/** How many requests to keep open to a peer: enough to cover `requestPipelineMs` of its throughput, within the caps. */
 export function requestDepth(bytesPerSecond: number, chunkBytes: number): number {
   const wanted = 1 + Math.ceil((bytesPerSecond * requestPipelineMs) / 1000 / chunkBytes);
-  return Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, wanted));
+  const cap = Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, Math.floor(maxRequestBytesPerPeer / chunkBytes)));
+  return Math.min(cap, Math.max(minRequestsPerPeer, wanted));
 }
 
 /** Whether a peer is not to be asked for a chunk now (it refused it, or a request to it stalled lately). */

@@ -2,7 +2,8 @@
 import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
-import { duplicateServeFreshMs, maxQueuedServesPerPeer } from './constants';
+import { chunkLength } from '../chunk-layout';
+import { duplicateServeFreshMs, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
 import type { PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
 
@@ -13,8 +14,8 @@ interface PeerQueue {
   /** The request being sent now, if any. */
   current: number | null;
   cancelledCurrent: boolean;
-  /** The next waiting chunk, read while the current one is sent (small chunks take as long to read as to send). */
-  ahead: { readonly requestId: number; readonly bytes: Promise<Uint8Array | null> } | null;
+  /** Waiting chunks being read while the current one is sent (small chunks take as long to read as to send), by request id. */
+  readonly ahead: Map<number, Promise<Uint8Array | null>>;
 }
 
 /** The upload side of the engine. */
@@ -49,11 +50,25 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
     return false;
   };
 
+  /** Starts reading the next waiting chunks: at least one, and more while they fit `serveReadAheadBytes`. */
+  const readAhead = (queue: PeerQueue): void => {
+    let bytes = 0;
+    for (const next of queue.waiting) {
+      const item = ctx.items.get(next.itemId);
+      const length = item && next.chunkIndex < item.signed.manifest.chunkCount ? chunkLength(item.signed.manifest.layout, next.chunkIndex) : 0;
+      if (bytes > 0 && bytes + length > serveReadAheadBytes) break;
+      bytes += length;
+      if (queue.ahead.has(next.requestId)) continue;
+      const reading = ctx.store.readChunk(next.itemId, next.chunkIndex);
+      reading.catch(() => undefined); // a failed read-ahead is reported when its turn comes, or dropped if cancelled
+      queue.ahead.set(next.requestId, reading);
+    }
+  };
+
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
-    const read = queue.ahead?.requestId === request.requestId ? queue.ahead.bytes : ctx.store.readChunk(request.itemId, request.chunkIndex);
-    const next = queue.waiting[0];
-    queue.ahead = next ? { requestId: next.requestId, bytes: ctx.store.readChunk(next.itemId, next.chunkIndex) } : null;
-    queue.ahead?.bytes.catch(() => undefined); // a failed read-ahead is reported when its turn comes, or dropped if cancelled
+    const read = queue.ahead.get(request.requestId) ?? ctx.store.readChunk(request.itemId, request.chunkIndex);
+    queue.ahead.delete(request.requestId);
+    readAhead(queue);
     const bytes = await read;
     if (!bytes) {
       ctx.send(peer, { type: 'reject', requestId: request.requestId });
@@ -93,7 +108,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
   return {
     onRequest(peer, message) {
       const item = ctx.items.get(message.itemId);
-      const queue = queues.get(peer.link.peerId) ?? { waiting: [], current: null, cancelledCurrent: false, ahead: null };
+      const queue: PeerQueue = queues.get(peer.link.peerId) ?? { waiting: [], current: null, cancelledCurrent: false, ahead: new Map() };
       queues.set(peer.link.peerId, queue);
       if (
         !item ||
@@ -108,7 +123,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
       track(message, peer.link.peerId, true);
       if (queue.current === null) {
         pump(peer, queue).catch((error: unknown) => ctx.log('serve-failed', { error: String(error) }));
-      }
+      } else readAhead(queue); // a request arriving while another is sent starts its read now
     },
     onCancel(peer, requestId) {
       const queue = queues.get(peer.link.peerId);
@@ -116,6 +131,7 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
       const index = queue.waiting.findIndex((r) => r.requestId === requestId);
       const [removed] = index >= 0 ? queue.waiting.splice(index, 1) : [];
       if (removed) track(removed, peer.link.peerId, false);
+      queue.ahead.delete(requestId);
       if (queue.current === requestId) queue.cancelledCurrent = true;
     },
     releasePeer(peerId) {
