@@ -16,6 +16,7 @@ import { createRelayClient } from './discovery/relay-client';
 import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createBrowserPieceStore } from './files/browser-piece-store';
 import { describeFile, describeFolder } from './files/hash-files';
+import { nextIdle } from './files/idle';
 import { createChunkStore } from './storage/chunk-store';
 import { createRoomsStore } from './storage/rooms-store';
 import { createConnectionBudget } from './transport/connection-budget';
@@ -38,7 +39,7 @@ function startApp(container: HTMLElement): void {
   const peerStatuses = createPeerStatusBoard();
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
-  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report });
+  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle: nextIdle });
   const connectPeer = createPeerConnector({ ice, budget: createConnectionBudget({ onExhausted: (count) => errors.report({ code: 'connection-budget-spent', count }) }), board: peerStatuses, log });
   const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 

@@ -66,3 +66,49 @@ describe('room persistence with many items', () => {
     }
   }, 60_000);
 });
+
+describe('keeping shared items', () => {
+  it('copies one item at a time, each chunk in a moment the page can spare', async () => {
+    const { swarm } = testPeer();
+    const { rooms } = countingRooms();
+    const calls: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const idleWaiters: (() => void)[] = [];
+    const idle = (): Promise<void> => new Promise((resolve) => idleWaiters.push(resolve));
+    const pieces = {
+      getManifest: async () => null,
+      heldChunksOf: async () => [],
+      deleteItem: async () => undefined,
+      async keepLocalItem(signed: SignedManifest, _progress?: unknown, beforeChunk?: () => Promise<void>) {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        calls.push(`start ${signed.manifest.name}`);
+        await beforeChunk?.();
+        calls.push(`copied ${signed.manifest.name}`);
+        inFlight -= 1;
+      },
+    };
+    const persistence = createRoomPersistence({ swarm, pieces, rooms, log: () => undefined, reportError: () => undefined, idle });
+    await persistence.openRoom('room', 'secret');
+    const [a, b] = await manifests(2);
+    if (!a || !b) throw new Error('no manifests');
+    persistence.keepShared(a);
+    persistence.keepShared(b);
+    const turns = async () => {
+      for (let i = 0; i < 20; i++) await Promise.resolve(); // the copy chain settles within a few microtask turns
+    };
+    await turns();
+    // The first copy waits for an idle moment; the second has not started.
+    expect(calls).toEqual(['start f0']);
+    expect([...persistence.keeping.getSnapshot().keys()]).toEqual([a.itemId, b.itemId]);
+    idleWaiters.shift()?.();
+    await turns();
+    expect(calls).toEqual(['start f0', 'copied f0', 'start f1']);
+    idleWaiters.shift()?.();
+    await turns();
+    expect(calls).toEqual(['start f0', 'copied f0', 'start f1', 'copied f1']);
+    expect(mostInFlight).toBe(1);
+    persistence.close();
+  });
+});

@@ -54,6 +54,12 @@ export interface RoomPersistenceDeps {
   readonly log: Logger;
   readonly reportError: (report: Report) => void;
   readonly now?: () => number;
+  /**
+   * Resolves when the page has a moment to spare (main.tsx: an idle callback). Copies into storage wait
+   * for it before each chunk: measured with 2,000 small items, copying while serving them delayed the
+   * friend's page by 0.5–0.7 s to show them all.
+   */
+  readonly idle?: () => Promise<void>;
 }
 
 /** `list` with the ids of `more` it lacks appended, in order; `list` itself when it lacks none. */
@@ -67,6 +73,9 @@ function withNew(list: readonly string[], more: ReadonlySet<string>): readonly s
 /** Creates room persistence. */
 export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistence {
   const now = deps.now ?? Date.now;
+  const idle = deps.idle ?? (() => Promise.resolve());
+  /** The copies of shared items into storage, one after another. */
+  let copies: Promise<void> = Promise.resolve();
   let current: RoomRecord | null = null;
   let writes: Promise<void> = Promise.resolve();
   const progress = new Map<string, number>();
@@ -175,12 +184,19 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
       listItem(signed.itemId, true);
       progress.set(signed.itemId, 0);
       keeping.invalidate();
-      // The engine stores the manifest when the item is shared; this copies the data.
-      deps.pieces
-        .keepLocalItem(signed, (copied, total) => {
-          progress.set(signed.itemId, total === 0 ? 1 : copied / total);
-          keeping.invalidate();
-        })
+      // The engine stores the manifest when the item is shared; this copies the data, one item at a
+      // time and in the page's spare moments (serving peers comes first).
+      copies = copies
+        .then(() =>
+          deps.pieces.keepLocalItem(
+            signed,
+            (copied, total) => {
+              progress.set(signed.itemId, total === 0 ? 1 : copied / total);
+              keeping.invalidate();
+            },
+            idle,
+          ),
+        )
         .then(
           () => deps.log('kept-local-copy', { itemId: shortId(signed.itemId, logIdChars) }),
           (error: unknown) =>
