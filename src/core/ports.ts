@@ -63,11 +63,8 @@ export interface KeptItemStore {
   getManifest(itemId: string): Promise<Uint8Array | null>;
   /** One item's stored chunk indexes. */
   heldChunksOf(itemId: string): Promise<number[]>;
-  /**
-   * Copies a shared item's chunks from the dropped files into storage (progress: chunks copied / chunk
-   * count), awaiting `beforeChunk` before each chunk it copies.
-   */
-  keepLocalItem(signed: SignedManifest, onProgress?: (copied: number, total: number) => void, beforeChunk?: () => Promise<void>): Promise<void>;
+  /** Copies a shared item's chunks from the dropped files into storage (progress: chunks copied / chunk count). */
+  keepLocalItem(signed: SignedManifest, onProgress?: (copied: number, total: number) => void): Promise<void>;
   /** Deletes an item's chunks and manifest, and stops serving it from files. */
   deleteItem(itemId: string): Promise<void>;
 }

@@ -32,7 +32,7 @@ export interface BrowserPieceStore extends PieceStore {
    * Copies a shared item's chunks from the dropped files into storage, skipping chunks already
    * there, so the sharer keeps seeding after a reload. Reports progress as chunks copied / chunk count.
    */
-  keepLocalItem(signed: SignedManifest, onProgress?: (copied: number, total: number) => void, beforeChunk?: () => Promise<void>): Promise<void>;
+  keepLocalItem(signed: SignedManifest, onProgress?: (copied: number, total: number) => void): Promise<void>;
   /** Deletes an item's chunks and manifest, and stops serving it from files. */
   deleteItem(itemId: string): Promise<void>;
 }
@@ -50,7 +50,7 @@ export function createBrowserPieceStore(stored: StoredPieces, local: LocalFiles 
     heldChunks: () => stored.heldChunks(),
     heldChunksOf: (itemId) => stored.heldChunksOf(itemId),
     addLocalItem: (signed, files) => local.add(signed, files),
-    keepLocalItem: (signed, onProgress, beforeChunk) => local.copyInto(stored, signed, onProgress, beforeChunk),
+    keepLocalItem: (signed, onProgress) => local.copyInto(stored, signed, onProgress),
     async deleteItem(itemId) {
       await stored.deleteItem(itemId);
       local.forget(itemId);

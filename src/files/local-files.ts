@@ -40,7 +40,7 @@ export interface LocalFiles {
    * Copies an item's chunks from its files into `sink` as Blobs (File slices, never read into
    * JavaScript), skipping chunks already there. Reports progress as chunks done / chunk count.
    */
-  copyInto(sink: ChunkSink, signed: SignedManifest, onProgress?: (copied: number, total: number) => void, beforeChunk?: () => Promise<void>): Promise<void>;
+  copyInto(sink: ChunkSink, signed: SignedManifest, onProgress?: (copied: number, total: number) => void): Promise<void>;
 }
 
 /** Creates an empty set of local files. */
@@ -67,12 +67,11 @@ export function createLocalFiles(): LocalFiles {
     forget(itemId) {
       local.delete(itemId);
     },
-    async copyInto(sink, signed, onProgress, beforeChunk) {
+    async copyInto(sink, signed, onProgress) {
       const stored = new Set(await sink.heldChunksOf(signed.itemId));
       const total = signed.manifest.chunkCount;
       for (let i = 0; i < total; i++) {
         if (!stored.has(i)) {
-          await beforeChunk?.();
           const part = slice(signed.itemId, i);
           if (!part) throw new Error(`chunk ${i} of ${signed.manifest.name} is no longer readable`);
           await sink.putChunkBlob(signed.itemId, i, part);
