@@ -77,6 +77,8 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   const idle = deps.idle ?? (() => Promise.resolve());
   /** The copies of shared items into storage, one after another. */
   let copies: Promise<void> = Promise.resolve();
+  /** Items copied since the last log line. */
+  let keptSinceLog = 0;
   let current: RoomRecord | null = null;
   let writes: Promise<void> = Promise.resolve();
   const progress = new Map<string, number>();
@@ -196,13 +198,18 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
           }),
         )
         .then(
-          () => deps.log('kept-local-copy', { itemId: shortId(signed.itemId, logIdChars) }),
+          () => void (keptSinceLog += 1),
           (error: unknown) =>
             deps.reportError({ code: 'keep-copy-failed', name: signed.manifest.name, detail: errorMessage(error) }),
         )
         .finally(() => {
           progress.delete(signed.itemId);
           keeping.invalidate();
+          // One line when the copies are done, not one per item (2,000 items: 2,000 lines).
+          if (progress.size === 0 && keptSinceLog > 0) {
+            deps.log('kept-local-copies', { items: keptSinceLog });
+            keptSinceLog = 0;
+          }
         });
     },
   };

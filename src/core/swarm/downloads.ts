@@ -117,7 +117,6 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
   const finishItemIfDone = (item: ItemRecord): void => {
     if (item.have.count() === item.signed.manifest.chunkCount && item.status === 'downloading') {
       item.status = 'complete';
-      ctx.log('item-complete', { itemId: shortId(item.signed.itemId, logIdChars) });
       ctx.changed();
       ctx.emit({ type: 'item-completed', itemId: item.signed.itemId });
     }
