@@ -26,8 +26,6 @@ export interface ChunkStore extends PieceStore {
   heldChunksOf(itemId: string): Promise<number[]>;
   /** Keeps a chunk given as a Blob (a File slice stays unread by JavaScript). */
   putChunkBlob(itemId: string, chunkIndex: number, blob: Blob): Promise<void>;
-  /** A stored chunk as a Blob (disk-backed in Chromium), or null. */
-  chunkBlob(itemId: string, chunkIndex: number): Promise<Blob | null>;
   /** Chunks [first, end) of an item as Blobs, null where none is stored (one transaction). */
   chunkBlobs(itemId: string, first: number, end: number): Promise<(Blob | null)[]>;
   /** Deletes some chunks of an item (found damaged or unreadable). */
@@ -82,8 +80,6 @@ export function createChunkStore(): ChunkStore {
     );
   const chunkBlobs = async (itemId: string, first: number, end: number): Promise<(Blob | null)[]> =>
     (await chunkRecords(itemId, first, end)).map(asBlob);
-  const chunkBlob = async (itemId: string, chunkIndex: number): Promise<Blob | null> =>
-    (await chunkBlobs(itemId, chunkIndex, chunkIndex + 1))[0] ?? null;
 
   return {
     // Copies: the write happens when the next transaction starts, and the caller may reuse its buffer.
@@ -94,7 +90,6 @@ export function createChunkStore(): ChunkStore {
       const [record = null] = await chunkRecords(itemId, chunkIndex, chunkIndex + 1);
       return record instanceof Blob ? new Uint8Array(await record.arrayBuffer()) : record;
     },
-    chunkBlob,
     chunkBlobs,
     async deleteChunks(itemId, chunkIndexes) {
       await chunks('readwrite', (store) => {
