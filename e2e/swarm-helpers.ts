@@ -37,7 +37,8 @@ export async function expectAllComplete(pages: readonly Page[], name: string, ti
 
 /**
  * Test-only fault injection, run in a page: once `window.__corruptData` is true, every data frame
- * (type byte 8) this peer sends has one payload byte flipped. The shipped app has no such switch.
+ * (type byte 8) this peer sends alone has one payload byte flipped (a whole 64 KiB data frame of a 1 MiB
+ * chunk always travels alone; a small chunk's frame may ride in a batch, untouched). The shipped app has no such switch.
  */
 export function corruptOutgoingData(): void {
   const send = RTCDataChannel.prototype.send;

@@ -1,5 +1,5 @@
 // The only module that imports simple-peer: one WebRTC connection, exposed as a PeerLink
-// with FIFO sends and backpressure on the data channel's bufferedAmount. A connection whose path
+// with FIFO, batched sends and backpressure on the data channel's bufferedAmount (frame-sender.ts). A connection whose path
 // breaks restarts ICE (ice-recovery.ts) and reports its route (route.ts).
 import SimplePeer from 'simple-peer';
 import type { Logger, PeerLink, PeerLinkHandlers } from '../core/ports';
@@ -11,6 +11,8 @@ import { createIceRecovery, type IceRestartAction, type IceState } from './ice-r
 import { createPathWatch, selectedPairCounters } from './path-watch';
 import { routeFromStats, selectedPair, type Route } from './route';
 import { linkError, type LinkErrorCode } from './link-error';
+import { afterQueuedTasks, createFrameSender, type FrameChannel } from './frame-sender';
+import { framesOfMessage } from '../core/protocol/batch';
 
 /** What a WebRTC peer reports while it connects. */
 export interface WebRtcPeerOptions {
@@ -84,7 +86,6 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   let handlers: PeerLinkHandlers | null = null;
   const early: Uint8Array[] = [];
   let ended = false;
-  let queueTail: Promise<void> = Promise.resolve();
   let route: Route | null = null;
   let connectedOnce = false;
   const fail = (code: LinkErrorCode, message: string): void => {
@@ -104,24 +105,17 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       dc.addEventListener('close', done);
     });
 
-  const sendNow = async (frame: Uint8Array): Promise<void> => {
-    let dc = channel();
-    while (!ended && dc && dc.readyState === 'open' && dc.bufferedAmount > highWatermarkBytes) {
-      await drained(dc);
-      dc = channel();
-    }
-    if (ended || !dc || dc.readyState !== 'open') throw new Error('link closed');
-    peer.send(frame);
-  };
+  const sender = createFrameSender({
+    // RTCDataChannel.send is typed for ArrayBuffer-backed views; every frame is one (encodeFrame and packFrames allocate them).
+    channel: () => channel() as FrameChannel | null,
+    drained: (dc) => drained(dc as RTCDataChannel),
+    defer: afterQueuedTasks(),
+    highWatermarkBytes,
+  });
 
   const link: PeerLink = {
     peerId: options.remotePeerId,
-    send(frame) {
-      const sent = queueTail.then(() => sendNow(frame));
-      // The caller gets `sent` and handles its failure; the chain itself must keep going.
-      queueTail = sent.catch(() => undefined);
-      return sent;
-    },
+    send: (frame) => sender.send(frame),
     close(reason) {
       peer.destroy(reason ? new Error(reason) : undefined);
     },
@@ -249,9 +243,12 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       (error: unknown) => peer.destroy(error instanceof Error ? error : new Error(String(error))),
     );
   });
+  // A batch is unpacked here, so the engine gets single frames.
   peer.on('data', (data: Uint8Array) => {
-    if (handlers) handlers.frame(data);
-    else early.push(data);
+    for (const frame of framesOfMessage(data)) {
+      if (handlers) handlers.frame(frame);
+      else early.push(frame);
+    }
   });
   // An error is always followed by 'close', which reports it once.
   let lastError: Error | undefined;
@@ -259,6 +256,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   peer.on('close', () => {
     if (ended) return;
     ended = true;
+    sender.close();
     clearTimeout(timeout);
     clearInterval(pathTimer);
     recovery.dispose();

@@ -6,7 +6,7 @@ import type { WireMessage } from './messages';
 
 const itemIdBytes = 32;
 
-/** Type byte of each message; values are part of the wire format, never reuse one. */
+/** Type byte of each message; values are part of the wire format, never reuse one (10 is a link's batch: batch.ts). */
 const typeCodes = {
   items: 1,
   'get-manifest': 2,
