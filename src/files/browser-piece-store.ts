@@ -2,6 +2,7 @@
 // sharer serves from its files at once while they are copied into IndexedDB in the background.
 import type { SignedManifest } from '../core/manifest';
 import type { PieceStore } from '../core/ports';
+import { createGroupedReader } from './grouped-reads';
 import { createLocalFiles, type ChunkSink, type LocalFiles } from './local-files';
 
 /** What the composition needs from the chunk store (src/storage/chunk-store.ts in the app). */
@@ -39,12 +40,13 @@ export interface BrowserPieceStore extends PieceStore {
 
 /** Puts this tab's dropped files in front of `stored`. */
 export function createBrowserPieceStore(stored: StoredPieces, local: LocalFiles = createLocalFiles()): BrowserPieceStore {
+  const readFile = createGroupedReader();
   return {
     putManifest: (itemId, bytes) => stored.putManifest(itemId, bytes),
     putChunk: (itemId, chunkIndex, bytes) => stored.putChunk(itemId, chunkIndex, bytes),
-    async readChunk(itemId, chunkIndex) {
+    readChunk(itemId, chunkIndex) {
       const fromFile = local.slice(itemId, chunkIndex);
-      return fromFile ? new Uint8Array(await fromFile.arrayBuffer()) : stored.readChunk(itemId, chunkIndex);
+      return fromFile ? readFile(fromFile) : stored.readChunk(itemId, chunkIndex);
     },
     getManifest: (itemId) => stored.getManifest(itemId),
     heldChunks: () => stored.heldChunks(),
