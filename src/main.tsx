@@ -4,11 +4,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createErrorReports } from './app/error-reports';
 import { createPeerStatusBoard } from './app/peer-status';
+import { quietMoment } from './app/quiet-moment';
 import { startQuotaGuard } from './app/quota-guard';
 import { createRoomPersistence } from './app/room-persistence';
 import { createSession } from './app/session';
 import { startUrlRouting } from './app/url-routing';
 import { toHex } from './core/bytes';
+import { systemClock } from './core/clock';
 import { deriveRoomKeys } from './core/room-keys';
 import { createSwarm } from './core/swarm/engine';
 import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-bus';
@@ -39,7 +41,9 @@ function startApp(container: HTMLElement): void {
   const peerStatuses = createPeerStatusBoard();
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
-  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle: nextIdle });
+  const uploading = (): boolean => swarm.getSnapshot().peers.some((peer) => peer.upBytesPerSecond > 0);
+  const idle = quietMoment({ uploading, idle: nextIdle, clock: systemClock });
+  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle });
   const connectPeer = createPeerConnector({ ice, budget: createConnectionBudget({ onExhausted: (count) => errors.report({ code: 'connection-budget-spent', count }) }), board: peerStatuses, log });
   const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 

@@ -55,8 +55,8 @@ export interface RoomPersistenceDeps {
   readonly reportError: (report: Report) => void;
   readonly now?: () => number;
   /**
-   * Resolves when the page has a moment to spare (src/files/idle.ts). Each copy into storage waits for
-   * one: measured with 2,000 small items, copying them all at once while serving them delayed the
+   * Resolves when the page has a moment to spare and peers are not downloading from it (the app's is
+   * app/quiet-moment.ts). Each copy into storage waits for one: measured with 2,000 small items, copying them all at once while serving them delayed the
    * friend's page by 0.5–0.7 s to show them all. Within an item the copy runs on, so a big file is
    * kept at full speed.
    */
