@@ -9,11 +9,11 @@ import { startQuotaGuard } from './app/quota-guard';
 import { createRoomPersistence } from './app/room-persistence';
 import { createSession } from './app/session';
 import { startUrlRouting } from './app/url-routing';
-import { toHex } from './core/bytes';
 import { systemClock } from './core/clock';
 import { deriveRoomKeys } from './core/room-keys';
 import { createSwarm } from './core/swarm/engine';
 import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-bus';
+import { createIdentity, type Identity } from './discovery/identity';
 import { createRelayClient } from './discovery/relay-client';
 import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createBrowserPieceStore } from './files/browser-piece-store';
@@ -34,8 +34,8 @@ import './ui/styles.css';
 const log = (event: string, fields?: Record<string, unknown>): void => console.debug('swarmdrop', event, fields ?? {});
 
 /** Builds every part and renders the app (a secure context: WebCrypto and storage are there). */
-function startApp(container: HTMLElement): void {
-  const myPeerId = toHex(crypto.getRandomValues(new Uint8Array(16)));
+function startApp(container: HTMLElement, identity: Identity): void {
+  const myPeerId = identity.peerId;
   const errors = createErrorReports();
   const ice = createIceConfig(); // none until the relay says which: its STUN, TURN with fresh credentials
   const peerStatuses = createPeerStatusBoard();
@@ -73,7 +73,7 @@ function startApp(container: HTMLElement): void {
       if (hasBroadcastChannel()) buses.push((handlers) => createBroadcastBus(handlers));
       const connector = createRoomConnector({
         keys,
-        myPeerId,
+        identity,
         log,
         buses,
         connectPeer,
@@ -109,5 +109,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 // Plain HTTP from another machine is not a secure context: crypto.subtle is missing there, and every
 // share would fail. Say so and what to do, instead of starting anything.
-if (window.isSecureContext && typeof crypto.subtle === 'object') startApp(root);
+// The tab's signing key comes first: its peer id is derived from it.
+if (window.isSecureContext && typeof crypto.subtle === 'object') void createIdentity().then((identity) => startApp(root, identity));
 else createRoot(root).render(<InsecureContext origin={location.origin} />);

@@ -1,19 +1,32 @@
-// Sealed signaling envelopes: AES-GCM under the room's signaling key, with sender, recipient,
-// type, sequence number and room bound as additional data. The relay sees only ids and ciphertext.
+// Sealed, signed signaling envelopes (protocol v2). The payload is AES-GCM under the room's signaling
+// key (only members read it); the header (sender, recipient, type, sequence number, time, the sender's
+// public key) is bound as additional data; and the sender signs the whole with its identity key, so
+// the peer id in `from` (derived from that key) is proof of who sent it. The relay sees only ids,
+// public keys and ciphertext.
 import { fromBase64Url, toBase64Url, utf8Decoder, utf8Encoder } from '../core/bytes';
+import { isPeerIdFormat, type Identity, type KeyRing } from './identity';
 
 /** Kinds of signaling message: a presence announcement, or a WebRTC signal for one peer. */
 export type EnvelopeType = 'hello' | 'signal';
 
-/** Recipient id meaning "everyone in the room". */
+/** Recipient id meaning "everyone in the room" (hellos only). */
 export const broadcastRecipient = '*';
 
-/** The readable header of an envelope (all of it is authenticated). */
-export interface EnvelopeHeader {
-  readonly from: string;
+/** What the sender sets in an envelope's header (its id and key come from its identity). */
+export interface EnvelopeAddress {
   readonly to: string;
   readonly type: EnvelopeType;
+  /** Per-sender sequence number, from 1: receivers drop a repeated or lower one as a replay. */
   readonly seq: number;
+  /** The sender's clock when sealing (ms since the epoch): receivers drop stale envelopes. */
+  readonly ts: number;
+}
+
+/** The readable header of an envelope (all of it is authenticated and signed). */
+export interface EnvelopeHeader extends EnvelopeAddress {
+  readonly from: string;
+  /** The sender's raw P-256 public key, base64url; `from` is derived from it. */
+  readonly key: string;
 }
 
 /** An opened envelope: its header and decrypted payload. */
@@ -24,30 +37,45 @@ export interface OpenedEnvelope extends EnvelopeHeader {
 /** AES-GCM nonce length: the 96 bits GCM is specified for. */
 const ivBytes = 12;
 
-/** Longest peer id we accept: ours are 32 hex characters. */
-const maxPeerIdChars = 64;
+/** Longest public key text accepted: a raw P-256 key is 87 base64url characters. */
+const maxKeyChars = 100;
 
 function additionalData(roomId: string, header: EnvelopeHeader): Uint8Array<ArrayBuffer> {
-  return utf8Encoder.encode(`swarmdrop/v1\n${roomId}\n${header.from}\n${header.to}\n${header.type}\n${header.seq}`);
+  const { from, to, type, seq, ts, key } = header;
+  return utf8Encoder.encode(`swarmdrop/v2\n${roomId}\n${from}\n${to}\n${type}\n${seq}\n${ts}\n${key}`);
 }
 
-/** Encrypts a payload into an envelope string for the relay. */
-export async function sealEnvelope(key: CryptoKey, roomId: string, header: EnvelopeHeader, payload: unknown): Promise<string> {
+/** What the sender signs: the additional data, then the nonce and the ciphertext. */
+function signedBytes(aad: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(aad.length + iv.length + ct.length);
+  bytes.set(aad);
+  bytes.set(iv, aad.length);
+  bytes.set(ct, aad.length + iv.length);
+  return bytes;
+}
+
+/** Encrypts and signs a payload into an envelope string for the relay. */
+export async function sealEnvelope(key: CryptoKey, roomId: string, identity: Identity, address: EnvelopeAddress, payload: unknown): Promise<string> {
+  const header: EnvelopeHeader = { from: identity.peerId, key: identity.publicKey, ...address };
   const iv = crypto.getRandomValues(new Uint8Array(ivBytes));
+  const aad = additionalData(roomId, header);
   const plain = utf8Encoder.encode(JSON.stringify(payload));
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(roomId, header) }, key, plain);
-  return JSON.stringify({ ...header, iv: toBase64Url(iv), ct: toBase64Url(new Uint8Array(sealed)) });
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plain));
+  const sig = await identity.sign(signedBytes(aad, iv, ct));
+  return JSON.stringify({ ...header, iv: toBase64Url(iv), ct: toBase64Url(ct), sig: toBase64Url(sig) });
 }
 
-const isPeerId = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= maxPeerIdChars && /^[A-Za-z0-9_*-]+$/.test(value);
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 function parseHeader(raw: Record<string, unknown>): EnvelopeHeader | null {
-  const { from, to, type, seq } = raw;
-  if (!isPeerId(from) || !isPeerId(to) || from === broadcastRecipient) return null;
-  if (type !== 'hello' && type !== 'signal') return null;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
-  return { from, to, type, seq };
+  const { from, to, type, seq, ts, key } = raw;
+  if (typeof from !== 'string' || !isPeerIdFormat(from)) return null;
+  if (typeof to !== 'string' || !(isPeerIdFormat(to) || to === broadcastRecipient)) return null;
+  // A signal is for one peer: only hellos go to everyone.
+  if (type !== 'hello' && !(type === 'signal' && to !== broadcastRecipient)) return null;
+  if (!isCount(seq) || seq < 1 || !isCount(ts)) return null;
+  if (typeof key !== 'string' || key.length > maxKeyChars) return null;
+  return { from, to, type, seq, ts, key };
 }
 
 /**
@@ -67,11 +95,11 @@ export function peekAddresses(text: string): { readonly from: string | null; rea
 }
 
 /**
- * Opens an envelope addressed to `myId` (or to everyone). Returns null for anything malformed,
- * forged, altered, sealed for another room, addressed to someone else, or sent by ourselves.
- * Replay is the caller's check (sequence numbers per sender).
+ * Opens an envelope addressed to `myId` (or a hello to everyone). Returns null for anything
+ * malformed, forged, altered, sealed for another room, signed by a key that is not its sender's,
+ * addressed to someone else, or sent by ourselves. Replays and stale times are the caller's check.
  */
-export async function openEnvelope(key: CryptoKey, roomId: string, text: string, myId: string): Promise<OpenedEnvelope | null> {
+export async function openEnvelope(key: CryptoKey, roomId: string, text: string, myId: string, ring: KeyRing): Promise<OpenedEnvelope | null> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -84,15 +112,19 @@ export async function openEnvelope(key: CryptoKey, roomId: string, text: string,
   if (!header || header.from === myId || (header.to !== myId && header.to !== broadcastRecipient)) return null;
   const iv = typeof fields.iv === 'string' ? fromBase64Url(fields.iv) : null;
   const ct = typeof fields.ct === 'string' ? fromBase64Url(fields.ct) : null;
-  if (!iv || iv.length !== ivBytes || !ct) return null;
+  const sig = typeof fields.sig === 'string' ? fromBase64Url(fields.sig) : null;
+  if (!iv || iv.length !== ivBytes || !ct || !sig) return null;
+  const aad = additionalData(roomId, header);
+  let plain: ArrayBuffer;
   try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: additionalData(roomId, header) },
-      key,
-      ct as Uint8Array<ArrayBuffer>,
-    );
-    return { ...header, payload: JSON.parse(utf8Decoder.decode(plain)) };
+    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad }, key, ct as Uint8Array<ArrayBuffer>);
   } catch {
     return null; // authentication failed: altered, forged, or another room's
+  }
+  if (!(await ring.verify(header.from, header.key, signedBytes(aad, iv, ct), sig))) return null; // a member, but not the one it claims to be
+  try {
+    return { ...header, payload: JSON.parse(utf8Decoder.decode(plain)) };
+  } catch {
+    return null;
   }
 }

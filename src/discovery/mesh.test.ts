@@ -29,8 +29,8 @@ function room(mesh: Partial<MeshLimits> = small) {
   const sim = createRoomSimulation(() => joined);
   const relay = createMemoryRelay(sim.clock);
   const webrtc = createFakeWebRtc(sim.clock);
-  const join = (id: string, extra: Parameters<typeof joinTestRoom>[2] extends infer O ? Partial<O> : never = {}) => {
-    const peer = joinTestRoom(keys, id, { buses: [relay.connect], webrtc, mesh, clock: sim.clock, ...extra });
+  const join = async (name: string, extra: Parameters<typeof joinTestRoom>[2] extends infer O ? Partial<O> : never = {}) => {
+    const peer = await joinTestRoom(keys, name, { buses: [relay.connect], webrtc, mesh, clock: sim.clock, ...extra });
     joined.push(peer);
     return peer;
   };
@@ -116,10 +116,10 @@ describe('mesh cap in a room', () => {
     const { sim, join, webrtc, degree, connected } = room();
     const everyone = ids(12, 'p');
     // Half join at once, the rest one by one into a room that is already full.
-    for (const id of everyone.slice(0, 6)) join(id);
+    for (const id of everyone.slice(0, 6)) await join(id);
     for (const id of everyone.slice(6)) {
       await sim.runFor(30);
-      join(id);
+      await join(id);
     }
     await sim.runUntil(() => everyone.every((id) => degree(id) >= small.minLinks), 5000, 'minimum links');
     await sim.runUntil(() => connected(everyone), 5000, 'one connected mesh');
@@ -134,7 +134,7 @@ describe('mesh cap in a room', () => {
   it('a crowd of 30 joining at once: one connected mesh, not islands of those who heard each other first', async () => {
     const { sim, join, degree, connected } = room();
     const everyone = ids(30, 'c');
-    for (const id of everyone) join(id);
+    for (const id of everyone) await join(id);
     await sim.runUntil(() => everyone.every((id) => degree(id) >= small.minLinks), 10_000, 'minimum links');
     await sim.runUntil(() => connected(everyone), 10_000, 'one connected mesh');
     expect(Math.max(...everyone.map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
@@ -143,9 +143,9 @@ describe('mesh cap in a room', () => {
   it('a newcomer to a full room gets links', async () => {
     const { sim, join, degree } = room({ ...small, randomLinks: 0 }); // so that 6 peers fill up as a full mesh
     const old = ids(6, 'f');
-    for (const id of old) join(id);
+    for (const id of old) await join(id);
     await sim.runUntil(() => old.every((id) => degree(id) === 5), 5000, 'a full room (everyone at the cap)');
-    join('f99');
+    await join('f99');
     await sim.runUntil(() => degree('f99') >= small.minLinks, 5000, 'newcomer links');
     await sim.runFor(quietMs);
     expect([...old, 'f99'].map(degree).filter((n) => n > small.hardCapLinks)).toEqual([]);
@@ -157,14 +157,14 @@ describe('mesh cap in a room', () => {
     const { sim, join, webrtc, degree } = room({ ...small, capLinks: 2, hardCapLinks: 2, minLinks: 1, randomLinks: 0 });
     const full: TestRoomPeer[] = [];
     for (const id of ['a', 'b', 'c']) {
-      full.push(join(id));
+      full.push(await join(id));
       await sim.runFor(30);
     }
     await sim.runUntil(() => webrtc.openPairs().length === 3, 5000, 'triangle');
-    const d = join('d');
+    const d = await join('d');
     await sim.runFor(quietMs);
     // Each of the full three heard d's hello and declined it, at its cap; so d stayed alone.
-    for (const peer of full) expect(peer.entries).toContainEqual({ event: 'hello-declined', fields: { peerId: 'd', links: 2 } });
+    for (const peer of full) expect(peer.entries).toContainEqual({ event: 'hello-declined', fields: { peerId: d.id, links: 2 } });
     expect(degree('d')).toBe(0);
     expect(d.events).not.toContain('link-open');
     webrtc.cut('a', 'c');
@@ -176,11 +176,11 @@ describe('mesh cap in a room', () => {
     const { sim, join, webrtc, degree } = room({ ...small, capLinks: 10, hardCapLinks: 10 });
     const reports: number[] = [];
     const budget = createConnectionBudget({ limit: 2, onExhausted: (count) => reports.push(count) });
-    const a = join('a', { budget });
-    for (const id of ['b', 'c', 'd', 'e']) join(id);
+    const a = await join('a', { budget });
+    for (const id of ['b', 'c', 'd', 'e']) await join(id);
     await sim.runUntil(() => reports.length === 1, 5000, 'the report');
     await sim.runFor(quietMs);
-    join('f');
+    await join('f');
     await sim.runUntil(() => degree('f') === 4, 5000, 'f linked to the others'); // the others still link up
     await sim.runFor(quietMs);
     expect(budget.count).toBe(2);

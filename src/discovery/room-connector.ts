@@ -12,6 +12,7 @@ import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { Logger, PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, type OpenedEnvelope } from './envelope';
+import type { Identity } from './identity';
 import {
   createMeshLimits,
   linkKindFor,
@@ -49,7 +50,8 @@ export type ConnectPeer = (options: {
 /** What the connector is built from. */
 export interface RoomConnectorOptions {
   readonly keys: RoomKeys;
-  readonly myPeerId: string;
+  /** This tab's signing identity; its peer id is ours in the room. */
+  readonly identity: Identity;
   /** Where envelopes travel (the relay, BroadcastChannel): each goes out on all; any may deliver it. */
   readonly buses: readonly BusFactory[];
   readonly connectPeer: ConnectPeer;
@@ -82,7 +84,8 @@ const isOffer = (data: unknown): boolean =>
 
 /** Joins the room on every bus and connects to the peers that appear, up to the mesh cap. */
 export function createRoomConnector(options: RoomConnectorOptions): RoomConnector {
-  const { myPeerId, log } = options;
+  const { log } = options;
+  const myPeerId = options.identity.peerId;
   const random = options.random ?? Math.random;
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
@@ -270,7 +273,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
 
   const channel = openSignalingChannel({
     keys: options.keys,
-    myPeerId,
+    identity: options.identity,
+    now,
     buses: options.buses,
     log,
     onEnvelope,

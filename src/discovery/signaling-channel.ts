@@ -4,6 +4,7 @@
 import type { Logger } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, openEnvelope, peekAddresses, sealEnvelope, type EnvelopeType, type OpenedEnvelope } from './envelope';
+import { createKeyRing, type Identity } from './identity';
 import type { RelayClient, RelayHandlers } from './relay-client';
 
 /**
@@ -15,7 +16,10 @@ export type BusFactory = (handlers: RelayHandlers) => RelayClient;
 /** What the channel is built from. */
 export interface SignalingChannelOptions {
   readonly keys: RoomKeys;
-  readonly myPeerId: string;
+  /** This tab's signing identity: every envelope it sends is signed, and `from` is its peer id. */
+  readonly identity: Identity;
+  /** The current time in ms since the epoch (stamped on envelopes, and checked on arrival). */
+  readonly now: () => number;
   readonly buses: readonly BusFactory[];
   readonly log: Logger;
   /** An authentic envelope for us, not seen before, from anyone but ourselves. */
@@ -29,6 +33,16 @@ export interface SignalingChannelOptions {
 /** Authentication failures before the person is told: an envelope for us that fails it never happens honestly. */
 export const forgeryAlertThreshold = 1;
 
+/**
+ * How far an envelope's time may be from ours: devices' clocks drift by seconds to minutes, and a relay
+ * replaying the hellos of peers who left gets at most this long (each receiver also drops a sequence
+ * number it has seen).
+ */
+export const maxClockSkewMs = 5 * 60_000;
+
+/** Senders whose last sequence number is kept: each made-up identity a member mints costs one entry, no more. */
+export const maxTrackedSenders = 4096;
+
 /** The room's signaling, over every bus. */
 export interface SignalingChannel {
   /** Seals and publishes an envelope to every bus, or only to bus number `onlyBus`. */
@@ -40,7 +54,9 @@ export interface SignalingChannel {
 
 /** Subscribes to the room on every bus. */
 export function openSignalingChannel(options: SignalingChannelOptions): SignalingChannel {
-  const { keys, myPeerId, log } = options;
+  const { keys, identity, log } = options;
+  const myPeerId = identity.peerId;
+  const ring = createKeyRing();
   const lastSeqFrom = new Map<string, number>();
   let forgeries = 0;
   let seq = 0;
@@ -60,7 +76,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
     const { from, to } = peekAddresses(data);
     if (to !== null && to !== myPeerId && to !== broadcastRecipient) return; // another peer's: buses are pub/sub
     if (from === myPeerId) return log('envelope-rejected', { reason: 'our own, reflected back' });
-    const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId);
+    const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId, ring);
     if (!envelope) {
       forgeries++;
       log('envelope-rejected', { reason: 'not authentic for this room and peer', forgeries });
@@ -69,8 +85,12 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
       }
       return;
     }
+    if (Math.abs(options.now() - envelope.ts) > maxClockSkewMs) return log('envelope-rejected', { reason: 'stale', peerId: envelope.from });
     if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
+    lastSeqFrom.delete(envelope.from); // re-inserted: the map's order is least recently heard first
     lastSeqFrom.set(envelope.from, envelope.seq);
+    const oldest = lastSeqFrom.keys().next();
+    if (lastSeqFrom.size > maxTrackedSenders && !oldest.done) lastSeqFrom.delete(oldest.value);
     if (!closed) options.onEnvelope(envelope);
   };
 
@@ -93,7 +113,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
     send(to, type, payload, onlyBus) {
       seq += 1;
       pending += 1;
-      const sealed = sealEnvelope(keys.signalingKey, keys.roomId, { from: myPeerId, to, type, seq }, payload);
+      const sealed = sealEnvelope(keys.signalingKey, keys.roomId, identity, { to, type, seq, ts: Math.floor(options.now()) }, payload);
       publishTail = publishTail
         .then(() => sealed)
         .then(

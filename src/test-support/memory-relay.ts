@@ -5,6 +5,7 @@ import { createManualClock, systemClock, type Clock, type ManualClock } from '..
 import type { PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import type { BroadcastChannelLike } from '../discovery/broadcast-bus';
+import { createIdentity, type Identity } from '../discovery/identity';
 import type { MeshLimits } from '../discovery/mesh';
 import { createRoomConnector, type BusFactory, type ConnectPeer, type RoomConnector } from '../discovery/room-connector';
 import type { RelayClient, RelayHandlers } from '../discovery/relay-client';
@@ -78,6 +79,33 @@ export function createMemoryBroadcastChannels(clock: Clock = systemClock): (name
   };
 }
 
+/** Test peers' identities by name, made once per name, and each peer id's name. */
+const identitiesByName = new Map<string, Identity>();
+const namesById = new Map<string, string>();
+
+/** The identity of the test peer called `name` (peer ids are key-derived, so tests name peers instead). */
+export async function testIdentity(name: string): Promise<Identity> {
+  const known = identitiesByName.get(name);
+  if (known) return known;
+  const identity = await createIdentity();
+  identitiesByName.set(name, identity);
+  namesById.set(identity.peerId, name);
+  return identity;
+}
+
+/** The peer id of a named test peer (its identity must have been made). */
+export function idOf(name: string): string {
+  const identity = identitiesByName.get(name);
+  if (!identity) throw new Error(`no test identity named ${name}`);
+  return identity.peerId;
+}
+
+/** The fake WebRTC's record of the offer between two named peers: the one with the smaller id initiates. */
+export const offerBetween = (a: string, b: string): string => (idOf(a) < idOf(b) ? `${a}->${b}:offer` : `${b}->${a}:offer`);
+
+/** The name of a test peer's id (the id itself if it is nobody's). */
+export const nameOf = (peerId: string): string => namesById.get(peerId) ?? peerId;
+
 /** A relay that never connects: it never subscribes and drops everything published. */
 export const unreachableRelay: BusFactory = () => ({
   subscribe: () => undefined,
@@ -133,7 +161,7 @@ export function createFakeWebRtc(clock: Clock = systemClock) {
     (options) => {
       if (budget && !budget.take()) return null;
       const remote = options.remotePeerId;
-      attempts.push(`${myId}->${remote}:${options.initiator ? 'offer' : 'answer'}`);
+      attempts.push(`${nameOf(myId)}->${nameOf(remote)}:${options.initiator ? 'offer' : 'answer'}`);
       const fake: FakeEnd = { onLink: options.onLink, onClose: options.onClose, link: null, raw: null, ended: false };
       ends.set(key(myId, remote), fake);
       if (options.initiator) clock.setTimeout(() => !fake.ended && options.onSignal({ type: 'offer', sdp: `from ${myId}` }), 0);
@@ -158,17 +186,18 @@ export function createFakeWebRtc(clock: Clock = systemClock) {
       };
     };
 
-  /** Open connections as sorted "a|b" pairs (a < b). */
+  /** Open connections as sorted "a|b" pairs of peer names (a < b). */
   const openPairs = (): string[] => {
     const pairs = new Set<string>();
     for (const [k, fake] of ends) {
-      const [me = '', remote = ''] = k.split('|');
-      if (fake.link && !fake.ended && ends.get(key(remote, me))?.link) pairs.add(me < remote ? key(me, remote) : key(remote, me));
+      const [meId = '', remoteId = ''] = k.split('|');
+      const [me, remote] = [nameOf(meId), nameOf(remoteId)];
+      if (fake.link && !fake.ended && ends.get(key(remoteId, meId))?.link) pairs.add(me < remote ? key(me, remote) : key(remote, me));
     }
     return [...pairs].sort();
   };
 
-  return { forPeer, attempts, openPairs, cut: hangUp };
+  return { forPeer, attempts, openPairs, cut: (a: string, b: string) => hangUp(idOf(a), idOf(b)) };
 }
 
 /** One entry of a connector's log. */
@@ -179,6 +208,8 @@ export interface LogEntry {
 
 /** One test peer in a room: its connector, the links it was given, and the events it logged (names, and whole entries). */
 export interface TestRoomPeer {
+  /** Its name in the test, and its key-derived peer id. */
+  readonly name: string;
   readonly id: string;
   readonly connector: RoomConnector;
   readonly links: PeerLink[];
@@ -186,10 +217,10 @@ export interface TestRoomPeer {
   readonly entries: LogEntry[];
 }
 
-/** Joins peer `id` to the room of `keys` over `buses`, connecting through the fake WebRTC. */
-export function joinTestRoom(
+/** Joins the peer called `name` to the room of `keys` over `buses`, connecting through the fake WebRTC. */
+export async function joinTestRoom(
   keys: RoomKeys,
-  id: string,
+  name: string,
   options: {
     readonly buses: readonly BusFactory[];
     readonly webrtc: ReturnType<typeof createFakeWebRtc>;
@@ -198,13 +229,15 @@ export function joinTestRoom(
     readonly budget?: ConnectionBudget;
     readonly clock?: Clock;
   },
-): TestRoomPeer {
+): Promise<TestRoomPeer> {
+  const identity = await testIdentity(name);
+  const id = identity.peerId;
   const links: PeerLink[] = [];
   const events: string[] = [];
   const entries: LogEntry[] = [];
   const connector = createRoomConnector({
     keys,
-    myPeerId: id,
+    identity,
     buses: options.buses,
     connectPeer: options.webrtc.forPeer(id, options.budget),
     onLink: (link) => links.push(link),
@@ -216,7 +249,7 @@ export function joinTestRoom(
     ...(options.mesh ? { mesh: options.mesh } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { id, connector, links, events, entries };
+  return { name, id, connector, links, events, entries };
 }
 
 /** Wall-clock ms a room may take to settle before the test fails: signaling is a few ms of crypto. */
