@@ -84,7 +84,7 @@ export function reportText(report: Report): string {
     case 'keep-copy-failed':
       return `Could not keep a copy of ${report.name} in this browser; it is shared only while this tab stays open (${report.detail}).`;
     case 'connection-budget-spent':
-      return `This tab has opened ${report.count} peer connections, near the browser's limit per tab, so it will not connect to new peers. Connections already open keep working; reload the page to connect to more.`;
+      return `This tab holds ${report.count} peer connections, near the browser's limit per tab, so it connects to no new peers for now. Connections already open keep working, and it tries again once the browser has freed closed ones.`;
     case 'signaling-tampered':
       return 'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.';
     case 'rooms-read-failed':

@@ -7,6 +7,8 @@ export const maxRememberedPeers = 1024;
 
 interface Entry {
   hello: HelloPayload;
+  /** It said hello (a signed one): only then is an offer from it taken. */
+  greeted: boolean;
   /** Not to be invited before this time (it declined: it is full). */
   snoozedUntil: number;
 }
@@ -23,6 +25,8 @@ export interface PeerBook {
   pick(count: number, skip: (peerId: string) => boolean): string[];
   /** What a peer last reported (a well-linked default if it never said hello). */
   helloOf(peerId: string): HelloPayload;
+  /** Whether a hello from the peer came (and it is still remembered). */
+  hasHello(peerId: string): boolean;
   /** Peers remembered (for tests and diagnostics). */
   readonly size: number;
 }
@@ -35,7 +39,7 @@ export function createPeerBook(limits: MeshLimits, random: () => number, now: ()
     heard(peerId, hello) {
       const known = peers.get(peerId);
       peers.delete(peerId); // re-insert: the map's order is least recently heard first
-      peers.set(peerId, { hello: hello ?? known?.hello ?? unknown, snoozedUntil: known?.snoozedUntil ?? 0 });
+      peers.set(peerId, { hello: hello ?? known?.hello ?? unknown, greeted: hello !== undefined || (known?.greeted ?? false), snoozedUntil: known?.snoozedUntil ?? 0 });
       const oldest = peers.keys().next();
       if (peers.size > maxRememberedPeers && !oldest.done) peers.delete(oldest.value);
     },
@@ -54,6 +58,7 @@ export function createPeerBook(limits: MeshLimits, random: () => number, now: ()
       return ready.slice(0, Math.max(0, count)).map(([id]) => id);
     },
     helloOf: (peerId) => peers.get(peerId)?.hello ?? unknown,
+    hasHello: (peerId) => peers.get(peerId)?.greeted ?? false,
     get size() {
       return peers.size;
     },

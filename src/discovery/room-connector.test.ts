@@ -3,17 +3,8 @@
 // happened, including what was refused and why. Peers are named: their ids are derived from keys.
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveRoomKeys } from '../core/room-keys';
-import {
-  createFakeWebRtc,
-  createMemoryRelay,
-  createRoomSimulation,
-  idOf,
-  joinTestRoom,
-  nameOf,
-  offerBetween,
-  testIdentity,
-  type TestRoomPeer,
-} from '../test-support/memory-relay';
+import { nameOf, offerBetween, testIdentity, type TestRoomPeer } from '../test-support/memory-relay';
+import { createTestRoom, reasonsOf } from '../test-support/test-room';
 import { sealEnvelope } from './envelope';
 
 const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
@@ -23,27 +14,8 @@ afterEach(() => {
   for (const peer of joined.splice(0)) peer.connector.close();
 });
 
-/** A room on one manual clock: its relay, fake WebRTC, and a way to join it. */
-function room() {
-  const sim = createRoomSimulation(() => joined);
-  const relay = createMemoryRelay(sim.clock);
-  const webrtc = createFakeWebRtc(sim.clock);
-  const join = async (name: string, banned: readonly string[] = []): Promise<TestRoomPeer> => {
-    for (const other of banned) await testIdentity(other);
-    const peer = await joinTestRoom(keys, name, { buses: [relay.connect], webrtc, banned: new Set(banned.map(idOf)), clock: sim.clock });
-    joined.push(peer);
-    return peer;
-  };
-  /** The envelopes the peer called `from` published, as "type>to" (recipients by name). */
-  const sentBy = (from: string): string[] =>
-    relay.sent
-      .map((data) => JSON.parse(data) as { from: string; to: string; type: string })
-      .flatMap((e) => (nameOf(e.from) === from ? [`${e.type}>${nameOf(e.to)}`] : []));
-  return { sim, relay, webrtc, join, sentBy };
-}
-
-const reasons = (peer: TestRoomPeer, event: string): unknown[] =>
-  peer.entries.filter((entry) => entry.event === event).map((entry) => entry.fields.reason);
+const room = () => createTestRoom(keys, joined);
+const reasons = reasonsOf;
 
 describe('room connector', () => {
   it('connects three peers pairwise, once per pair, with the smaller id initiating', async () => {

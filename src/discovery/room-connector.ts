@@ -12,7 +12,9 @@ import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { Logger, PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, type OpenedEnvelope } from './envelope';
+import type { ConnectPeer, PeerConnection } from './connect-peer';
 import type { Identity } from './identity';
+import { createAttemptGuard } from './attempt-guard';
 import {
   createMeshLimits,
   linkKindFor,
@@ -28,24 +30,7 @@ import { openSignalingChannel, type BusFactory } from './signaling-channel';
 
 export type { BusFactory } from './signaling-channel';
 
-/** One WebRTC connection being set up or running, as the connector drives it. */
-export interface PeerConnection {
-  signal(data: unknown): void;
-  destroy(reason?: string): void;
-}
-
-/**
- * How the connector starts one WebRTC connection (the transport, injected by main.tsx). Returns
- * null when it will not start one (the tab's connection budget is spent): the connector then stops
- * connecting for good.
- */
-export type ConnectPeer = (options: {
-  remotePeerId: string;
-  initiator: boolean;
-  onSignal(data: object): void;
-  onLink(link: PeerLink): void;
-  onClose(error?: Error): void;
-}) => PeerConnection | null;
+export type { ConnectPeer, PeerConnection } from './connect-peer';
 
 /** What the connector is built from. */
 export interface RoomConnectorOptions {
@@ -79,6 +64,9 @@ export interface RoomConnector {
   close(): void;
 }
 
+/** How long to stop connecting once the tab's connection budget is spent: the browser reclaims closed ones as it collects garbage. */
+export const budgetRetryMs = 30_000;
+
 const isOffer = (data: unknown): boolean =>
   typeof data === 'object' && data !== null && (data as Record<string, unknown>).type === 'offer';
 
@@ -91,6 +79,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   const now = (): number => clock.now();
   const limits = createMeshLimits(random, options.mesh);
   const book = createPeerBook(limits, random, now);
+  const guard = createAttemptGuard(now);
   const attempts = new Map<string, PeerConnection>();
   /** Peers whose data channel is open (the rest of `attempts` are still connecting). */
   const opened = new Set<string>();
@@ -99,8 +88,9 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   /** Why each attempt or invite exists. */
   const kinds = new Map<string, LinkKind>();
   let closed = false;
-  /** The transport refused a connection: the tab's budget is spent, so we stop inviting peers. */
-  let exhausted = false;
+  /** The transport refused a connection (the tab's budget is spent): no inviting until then. */
+  let pausedUntil = -Infinity;
+  const exhausted = (): boolean => now() < pausedUntil;
   let refillTimer: TimerHandle | null = null;
   let refillAt = Infinity;
   /** Rescue invites waiting for their delay, by peer. */
@@ -118,11 +108,11 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
 
   const sayHello = (to: string, onlyBus?: number, busy = false): void => {
     const payload: HelloPayload = { links: load(), cap: limits.capLinks, ...(busy ? { busy } : {}) };
-    if (!exhausted) channel.send(to, 'hello', payload, onlyBus); // once spent, inviting would waste others' connections
+    if (!exhausted()) channel.send(to, 'hello', payload, onlyBus); // once spent, inviting would waste others' connections
   };
 
   const scheduleRefill = (delayMs: number): void => {
-    if (closed || exhausted || now() + delayMs >= refillAt) return;
+    if (closed || exhausted() || now() + delayMs >= refillAt) return;
     if (refillTimer !== null) clock.clearTimeout(refillTimer);
     refillAt = now() + delayMs;
     refillTimer = clock.setTimeout(refill, delayMs);
@@ -139,7 +129,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   function refill(): void {
     refillTimer = null;
     refillAt = Infinity;
-    if (closed || exhausted) return;
+    if (closed || exhausted()) return;
     // Lapsed invites: the peer left (one that is full says so). Forget it until it speaks again.
     for (const [id, until] of invites) {
       if (until > now()) continue;
@@ -147,7 +137,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
       book.forget(id);
     }
     const missing = limits.capLinks - load();
-    const skip = (id: string): boolean => attempts.has(id) || invites.has(id) || options.isBanned(id);
+    const skip = (id: string): boolean => attempts.has(id) || invites.has(id) || options.isBanned(id) || guard.refusal(id) !== null;
     const chosen = missing > 0 ? book.pick(Math.min(missing, refillInvitesPerRound), skip) : [];
     if (chosen.length > 0) log('mesh-refill', { invited: chosen.length, links: load() });
     for (const id of chosen) invite(id, 'random');
@@ -156,9 +146,10 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   }
 
   const connectTo = (remote: string, initiator: boolean, kind: LinkKind): PeerConnection | null => {
-    if (exhausted) return null;
+    if (exhausted()) return null;
     invites.delete(remote);
     kinds.set(remote, kind);
+    guard.started(remote);
     let attempt: PeerConnection | null = null;
     let endedEarly = false;
     try {
@@ -168,12 +159,14 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
         onSignal: (data) => channel.send(remote, 'signal', data),
         onLink: (link) => {
           opened.add(remote);
+          guard.opened(remote);
           log('link-open', { peerId: remote });
           options.onLink(link);
         },
         onClose: (error) => {
           if (attempt === null) endedEarly = true;
           if (attempt === null || attempts.get(remote) !== attempt) return;
+          if (!opened.has(remote)) guard.failed(remote); // counts against that peer, not against every future link
           attempts.delete(remote);
           opened.delete(remote);
           kinds.delete(remote);
@@ -187,7 +180,9 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
       return null;
     }
     if (attempt === null) {
-      exhausted = true;
+      // Closed connections come back to the budget as the browser reclaims them: try again later.
+      pausedUntil = now() + budgetRetryMs;
+      clock.setTimeout(() => scheduleRefill(0), budgetRetryMs);
       invites.clear();
       kinds.clear();
       log('connect-refused', { peerId: remote, reason: 'connection budget spent' });
@@ -233,6 +228,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
       if (addressed) return decline(from, 'hello-declined');
       return log('hello-declined', { peerId: from, links: load() });
     }
+    const refusal = guard.refusal(from);
+    if (refusal) return log('hello-refused', { peerId: from, reason: refusal });
     // An invite to the smaller id is taken up at once; otherwise invite (back), and the smaller id initiates.
     if (addressed && myPeerId < from) connectTo(from, true, kind);
     else if (addressed || kind !== 'rescue') invite(from, kind);
@@ -250,8 +247,11 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   const onSignal = (from: string, payload: unknown): void => {
     const existing = attempts.get(from);
     if (existing) return existing.signal(payload);
-    // Only the larger id answers, and only a fresh offer (not a stray candidate of an ended attempt).
+    // Only the larger id answers, and only a fresh offer (not a stray candidate of an ended attempt),
+    // from a peer that said hello and has not spent its allowance of attempts.
     if (myPeerId < from || !isOffer(payload)) return;
+    const refusal = book.hasHello(from) ? guard.refusal(from) : 'it never said hello';
+    if (refusal) return log('offer-refused', { peerId: from, reason: refusal });
     // An offer takes up our invite; an uninvited one needs room on both sides.
     const kind = invites.has(from) ? kinds.get(from) : linkKindFor(limits, counts(), book.helloOf(from));
     if (!kind) return decline(from, 'offer-declined');

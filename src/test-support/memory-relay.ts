@@ -127,9 +127,10 @@ interface FakeEnd {
 /**
  * Fake WebRTC: the initiator signals an offer; the answerer replies with an answer; when the
  * initiator gets it, both sides get the two ends of a memory link. Closing either link, or
- * destroying either side, ends both sides (as a real connection would). Records each attempt.
+ * destroying either side, ends both sides (as a real connection would). Records each attempt. With
+ * `connectTimeoutMs`, an attempt whose channel has not opened by then ends (a peer that never answers).
  */
-export function createFakeWebRtc(clock: Clock = systemClock) {
+export function createFakeWebRtc(clock: Clock = systemClock, { connectTimeoutMs = Infinity } = {}) {
   const attempts: string[] = [];
   /** The live end of `me` towards `remote`, by "me|remote". */
   const ends = new Map<string, FakeEnd>();
@@ -164,6 +165,8 @@ export function createFakeWebRtc(clock: Clock = systemClock) {
       attempts.push(`${nameOf(myId)}->${nameOf(remote)}:${options.initiator ? 'offer' : 'answer'}`);
       const fake: FakeEnd = { onLink: options.onLink, onClose: options.onClose, link: null, raw: null, ended: false };
       ends.set(key(myId, remote), fake);
+      // As the transport does: an attempt whose channel never opens ends after the connect timeout.
+      if (Number.isFinite(connectTimeoutMs)) clock.setTimeout(() => !fake.link && end(myId, remote, fake), connectTimeoutMs);
       if (options.initiator) clock.setTimeout(() => !fake.ended && options.onSignal({ type: 'offer', sdp: `from ${myId}` }), 0);
       return {
         signal(data) {

@@ -83,6 +83,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   });
   const internals = peer as unknown as Internals;
   const pc = internals._pc;
+  if (pc) options.budget.track(pc);
   let handlers: PeerLinkHandlers | null = null;
   const early: Uint8Array[] = [];
   let ended = false;
