@@ -55,7 +55,8 @@ export interface PieceStore {
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
 /** The relay connection's state, as the page shows it. */
-export type RelayStatus = 'connecting' | 'open' | 'closed';
+/** 'room-full': connected, but the relay has no room for us in this room's topic yet (retrying). */
+export type RelayStatus = 'connecting' | 'open' | 'closed' | 'room-full';
 
 /** What room persistence needs of the item store (the files adapter over IndexedDB in the app). */
 export interface KeptItemStore {

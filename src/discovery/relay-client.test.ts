@@ -124,6 +124,32 @@ describe('relay client', () => {
     await waitFor(() => b.received.includes('back'), 5000, 'delivery after restart');
   });
 
+  it('asks again with backoff while the room is full at the relay, says so, and is in once a place frees up', async () => {
+    const relay = await createRelay({ port: 0, host: '127.0.0.1', log: () => undefined, limits: { maxSocketsPerTopic: 1 } });
+    relays.push(relay);
+    const port = relay.address.port;
+    const first = client(port);
+    first.relayClient.subscribe('full-room');
+    await waitFor(() => first.subscribed() === 1, 5000, 'the first member');
+    const clock = createManualClock();
+    const late = client(port, clock);
+    late.relayClient.subscribe('full-room');
+    await waitFor(() => late.statuses.includes('room-full'), 5000, 'the room-full status');
+    expect(late.statuses).toEqual(['connecting', 'open', 'room-full']);
+    expect(clock.pending()).toEqual([jitterDraw * baseBackoffMs]);
+    clock.advance(jitterDraw * baseBackoffMs);
+    await waitFor(() => late.statuses.length === 4, 5000, 'the second refusal');
+    expect(late.statuses.at(-1)).toBe('room-full');
+    expect(clock.pending()).toEqual([jitterDraw * baseBackoffMs * 2]); // the wait doubles, as when reconnecting
+    first.relayClient.leave('full-room');
+    first.relayClient.subscribe('barrier'); // confirmed after the relay handled the leave: it answers a socket's frames in order
+    await waitFor(() => first.subscribed() === 2, 5000, 'the leave handled');
+    clock.advance(jitterDraw * baseBackoffMs * 2);
+    await waitFor(() => late.subscribed() === 1, 5000, 'the late member in');
+    expect(late.statuses.at(-1)).toBe('open');
+    expect(clock.pending()).toEqual([]);
+  });
+
   it('keeps retrying while the relay is down, and stops after close()', async () => {
     const relay = await startRelay();
     const port = relay.address.port;

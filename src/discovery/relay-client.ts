@@ -1,5 +1,6 @@
 // The browser's client of the relay (signaling/): topic pub/sub over one WebSocket,
-// reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect.
+// reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect, and
+// asking again, with the same backoff, while the relay says a room is full.
 import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { RelayStatus } from '../core/ports';
 import { parseIceServers } from './ice-servers';
@@ -67,6 +68,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let attempt = 0;
   let closed = false;
   let retryTimer: TimerHandle | null = null;
+  /** Topics the relay confirmed on this socket; the others wait for it (a full room is retried). */
+  const confirmed = new Set<string>();
+  let fullAttempt = 0;
+  let fullTimer: TimerHandle | null = null;
 
   const sendJson = (frame: object): boolean => {
     if (socket?.readyState !== socketOpen) return false;
@@ -81,7 +86,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (topics.has(frame.topic)) options.onMessage(frame.topic, frame.data);
     } else if (frame.type === 'subscribed' && typeof frame.topic === 'string') {
       attempt = 0;
-      if (topics.has(frame.topic)) options.onSubscribed(frame.topic);
+      if (!topics.has(frame.topic)) return;
+      confirmed.add(frame.topic);
+      if (fullAttempt > 0) options.onStatus?.('open');
+      fullAttempt = 0;
+      options.onSubscribed(frame.topic);
+    } else if (frame.type === 'error' && frame.code === 'topic-full') {
+      options.onStatus?.('room-full', 'the room is full at the relay');
+      retrySubscribing();
     } else if (frame.type === 'ice-servers') {
       const servers = parseIceServers(frame.iceServers);
       if (servers) options.onIceServers?.(servers);
@@ -89,6 +101,17 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     } else if (frame.type === 'error') {
       options.onNotice?.(`relay error: ${String(frame.code)}`);
     }
+  };
+
+  /** The room is full at the relay: ask again, with the same backoff as reconnecting, until there is room. */
+  const retrySubscribing = (): void => {
+    if (closed || fullTimer !== null) return;
+    const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** fullAttempt);
+    fullAttempt = Math.min(fullAttempt + 1, 16);
+    fullTimer = clock.setTimeout(() => {
+      fullTimer = null;
+      for (const topic of topics) if (!confirmed.has(topic)) sendJson({ type: 'subscribe', topic });
+    }, random() * capMs);
   };
 
   const scheduleReconnect = (): void => {
@@ -111,6 +134,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       return scheduleReconnect();
     }
     socket = ws;
+    confirmed.clear();
     ws.onopen = () => {
       options.onStatus?.('open');
       for (const topic of topics) sendJson({ type: 'subscribe', topic });
@@ -134,12 +158,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
     leave(topic) {
       topics.delete(topic);
+      confirmed.delete(topic);
       sendJson({ type: 'leave', topic });
     },
     publish: (topic, data) => sendJson({ type: 'publish', topic, data }),
     close() {
       closed = true;
       if (retryTimer !== null) clock.clearTimeout(retryTimer);
+      if (fullTimer !== null) clock.clearTimeout(fullTimer);
       socket?.close(1000, 'bye');
       socket = null;
     },

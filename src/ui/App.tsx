@@ -15,7 +15,13 @@ import { RoomLink } from './RoomLink';
 import { RoomsList } from './RoomsList';
 import { UploadLimit } from './UploadLimit';
 
-const relayText = { connecting: 'Connecting to the relay…', open: 'Online', closed: 'Relay unreachable, retrying…', offline: '' };
+const relayText = {
+  connecting: 'Connecting to the relay…',
+  open: 'Online',
+  closed: 'Relay unreachable, retrying…',
+  'room-full': 'The room is full at the relay, retrying…',
+  offline: '',
+};
 
 /** Props: the session, and the copies of shared files being kept in this browser. */
 export interface AppProps {
