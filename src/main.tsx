@@ -41,6 +41,9 @@ function startApp(container: HTMLElement, identity: Identity): void {
   const peerStatuses = createPeerStatusBoard();
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
+  swarm.events.subscribe((event) => {
+    if (event.type === 'room-item-limit') errors.report({ code: 'room-item-limit', limit: event.limit });
+  });
   const uploading = (): boolean => swarm.getSnapshot().peers.some((peer) => peer.upBytesPerSecond > 0);
   const idle = quietMoment({ uploading, idle: nextIdle, clock: systemClock });
   const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle });

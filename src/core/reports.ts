@@ -20,7 +20,9 @@ export type Report =
   | { readonly code: 'link-damaged' }
   /** A shared item's copy into this browser's storage failed: it is served only while the tab stays open. */
   | { readonly code: 'keep-copy-failed'; readonly name: string; readonly detail: string }
-  /** The tab made `count` RTCPeerConnections, near the browser's per-tab limit, and stops connecting. */
+  /** The room reached the items this page takes from a room: more announced ones are not fetched. */
+  | { readonly code: 'room-item-limit'; readonly limit: number }
+  /** The tab holds `count` RTCPeerConnections, near the browser's per-tab limit, and pauses connecting. */
   | { readonly code: 'connection-budget-spent'; readonly count: number }
   /** Signaling for us failed authentication: someone on the way alters envelopes. */
   | { readonly code: 'signaling-tampered' }

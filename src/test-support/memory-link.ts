@@ -139,16 +139,19 @@ export function createLinkPair(
   tamperFromA(t: FrameTamper | null): void;
   /** Stops (true) or resumes (false) delivery both ways, as a receiver that does not read would. */
   stall(stalled: boolean): void;
+  /** Stops or resumes delivery of what `a`'s owner sends only (its peer reads nothing, but still talks). */
+  stallFromA(stalled: boolean): void;
   /** Bytes each side has queued and not yet delivered (its bufferedAmount). */
   queuedBytes(): { a: number; b: number };
 } {
   let tamperA: FrameTamper | null = null;
   let stalled = false;
+  let stalledFromA = false;
   const high = options.highWatermarkBytes ?? highWatermarkBytes;
   const low = Math.min(options.lowWatermarkBytes ?? lowWatermarkBytes, high);
   const maxMessage = options.maxMessageBytes ?? defaultMaxMessageBytes;
   // a is the link object in aId's engine, whose remote is bId.
-  const a: Side = createSide({ peerId: bId, other: () => b, tamper: () => tamperA, stalled: () => stalled, high, low, maxMessage });
+  const a: Side = createSide({ peerId: bId, other: () => b, tamper: () => tamperA, stalled: () => stalled || stalledFromA, high, low, maxMessage });
   const b: Side = createSide({ peerId: aId, other: () => a, tamper: () => null, stalled: () => stalled, high, low, maxMessage });
   return {
     a,
@@ -160,6 +163,10 @@ export function createLinkPair(
         a.drainSoon();
         b.drainSoon();
       }
+    },
+    stallFromA(on) {
+      stalledFromA = on;
+      if (!on) a.drainSoon();
     },
     queuedBytes: () => ({ a: a.queuedBytes, b: b.queuedBytes }),
   };

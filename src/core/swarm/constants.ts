@@ -48,3 +48,27 @@ export const snapshotNotifyIntervalMs = 100;
 
 /** While any peer's shown speed is above zero, the snapshot is refreshed this often, so a speed falls to zero when the bytes stop. */
 export const speedRefreshMs = 1000;
+
+/**
+ * Manifests fetched at once: each is a round trip, and 2,000 items arriving together need many in
+ * flight to appear within a second; the rest wait their turn (a member announcing 100k items costs a queue of ids).
+ */
+export const maxManifestFetchesInFlight = 128;
+
+/** Manifests fetched from one peer at once: a member that never answers holds half the slots, not all (32 slowed 2,000 items appearing from ~1.1 s to ~1.45 s). */
+export const maxManifestFetchesPerPeer = 64;
+
+/** Bytes of manifests received and not yet complete, across every fetch: what announcers can make us hold. */
+export const maxManifestBytesInFlight = 32 * 1024 * 1024;
+
+/** A manifest fetch with no part for this long is given up and asked of another announcer: a live peer answers in milliseconds. */
+export const manifestFetchTimeoutMs = 10_000;
+
+/** Manifest requests one peer may queue with us: more are dropped (an honest asker asks again once its fetch times out). */
+export const maxQueuedManifestServesPerPeer = 256;
+
+/** Item ids one peer may announce: more are ignored, so a member announcing 100k items costs a bounded set. */
+export const maxAnnouncedItemsPerPeer = 20_000;
+
+/** Items a room may hold here: past it, learned items are refused with a sentence (a room of 10,000 items is already huge). */
+export const maxItemsPerRoom = 10_000;

@@ -2,6 +2,7 @@
 import type { WireMessage } from '../protocol/messages';
 import { recordBitfield, recordHave } from './availability';
 import { parseBitfield } from './bitfield';
+import { maxAnnouncedItemsPerPeer } from './constants';
 import type { Downloads } from './downloads';
 import type { Items } from './items';
 import type { ManifestFetch } from './manifest-fetch';
@@ -27,6 +28,9 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     switch (message.type) {
       case 'items':
         for (const itemId of message.itemIds) {
+          if (!peer.knownItems.has(itemId) && peer.knownItems.size >= maxAnnouncedItemsPerPeer) {
+            return ctx.log('announcements-ignored', { peerId: peer.link.peerId, limit: maxAnnouncedItemsPerPeer });
+          }
           peer.knownItems.add(itemId);
           if (ctx.items.has(itemId)) deps.items.sendBitfield(peer, itemId);
           else manifests.want(itemId, peer);

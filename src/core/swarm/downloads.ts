@@ -73,6 +73,10 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       else if (item.have.count() === item.signed.manifest.chunkCount) {
         active.delete(itemId);
         done.push(item);
+      } else if (item.signed.manifest.chunkCount === 1 && claims.claimedCount(itemId) > 0) {
+        // A one-chunk item being fetched waits outside the walk (no endgame for it: a stall moves it), and
+        // comes back if its request is withdrawn: while manifests trickle in, the walk is not all in-flight items.
+        active.delete(itemId);
       } else {
         if (env.work) env.work.itemsScheduled++;
         const { manifest } = item.signed;
@@ -108,8 +112,14 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     }
   };
 
+  /** Drops a request's claim; its item may need asking again, so it rejoins the walk. */
+  const unclaim = (requestId: number): void => {
+    const request = claims.remove(requestId);
+    if (request) api.consider(request.itemId);
+  };
+
   const withdraw = (request: OpenRequest): void => {
-    claims.remove(request.id);
+    unclaim(request.id);
     const peer = ctx.peers.get(request.peerId);
     if (peer) ctx.send(peer, { type: 'cancel', requestId: request.id });
   };
@@ -186,7 +196,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const request = claims.get(message.requestId);
       if (!request || request.peerId !== peer.link.peerId) return; // cancelled or unknown: late data is harmless
       if (message.offset !== request.received || request.received + message.bytes.length > request.buffer.length) {
-        claims.remove(request.id);
+        unclaim(request.id);
         ctx.strike(peer, 'data out of order or past the chunk end');
         api.schedule();
         return;
@@ -202,17 +212,20 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       claims.remove(request.id);
       accept(request, peer)
         .catch((error: unknown) => ctx.log('accept-failed', { error: String(error) }))
-        .finally(() => api.schedule());
+        .finally(() => {
+          api.consider(request.itemId); // back in the walk if the chunk failed verification or storing
+          api.schedule();
+        });
     },
     onReject(peer, requestId) {
       const request = claims.get(requestId);
       if (!request || request.peerId !== peer.link.peerId) return;
-      claims.remove(requestId);
+      unclaim(requestId);
       peer.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), env.now() + rejectedRetryAfterMs);
       api.schedule();
     },
     releasePeer(peerId) {
-      for (const request of [...claims.all()]) if (request.peerId === peerId) claims.remove(request.id);
+      for (const request of [...claims.all()]) if (request.peerId === peerId) unclaim(request.id);
     },
     cancelItem(itemId) {
       for (const request of [...claims.all()]) if (request.itemId === itemId) withdraw(request);

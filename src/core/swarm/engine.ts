@@ -124,7 +124,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const downloads = createDownloads(ctx, { now, random, ...(options.work ? { work: options.work } : {}) });
   const serving = createServing(ctx, uploads, now);
   const itemOps = createItems({ ctx, downloads, autoDownload: () => autoDownload });
-  const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed));
+  const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed), now);
   const dispatch = createDispatch({ ctx, items: itemOps, manifests, serving, downloads });
 
   const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;
@@ -134,6 +134,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     clock,
     () => {
       downloads.expireStalled(timeoutMs);
+      manifests.expireStalled();
       downloads.schedule();
     },
     options.stallCheckIntervalMs ?? stallCheckIntervalMs,

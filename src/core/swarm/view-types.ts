@@ -38,6 +38,8 @@ export type SwarmEvent =
   | { readonly type: 'item-forgotten'; readonly itemId: string }
   | { readonly type: 'peer-joined'; readonly peerId: string }
   | { readonly type: 'peer-left'; readonly peerId: string }
+  /** The room holds as many items as it may here: items announced past `limit` are not fetched. */
+  | { readonly type: 'room-item-limit'; readonly limit: number }
   /** Dropped for corrupt or malformed data; not reconnected this session. */
   | { readonly type: 'peer-banned'; readonly peerId: string; readonly reason: string };
 

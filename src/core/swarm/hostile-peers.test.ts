@@ -1,0 +1,79 @@
+// Members that misbehave on the data channel, driven by hand over a memory link, against a real engine
+// on a manual clock. Each test asserts the honest outcome: the bound holds, the honest peer completes.
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../protocol/codec';
+import { maxFrameBytes } from '../protocol/limits';
+import type { WireMessage } from '../protocol/messages';
+import { createLinkPair } from '../../test-support/memory-link';
+import { createSwarmSimulation, destroyAll, randomBytes, shareBytes, statusOf } from '../../test-support/swarm-fixtures';
+import { manifestFetchTimeoutMs, maxAnnouncedItemsPerPeer, maxManifestFetchesPerPeer } from './constants';
+
+afterEach(destroyAll);
+
+/** A logged event's name, with its fields. */
+type Logged = { event: string; fields: Record<string, unknown> };
+
+/** A victim engine that logs, an honest sharer linked to it, and a hand-driven member "M" on a raw link. */
+async function setup() {
+  const sim = createSwarmSimulation();
+  const logged: Logged[] = [];
+  const victim = sim.peer({ log: (event, fields = {}) => logged.push({ event, fields }) });
+  const sharer = sim.peer();
+  const honest = await shareBytes(sharer.swarm, sharer.store, 'honest.bin', randomBytes(300_000, 7));
+  const pair = createLinkPair('V', 'M', { highWatermarkBytes });
+  const received: WireMessage[] = [];
+  pair.b.listen({ frame: (frame) => void received.push(decodeFrame(frame) ?? { type: 'cancel', requestId: -1 }), close: () => undefined });
+  victim.swarm.addLink(pair.a);
+  const send = (message: WireMessage): void => void pair.b.send(encodeFrame(message)).catch(() => undefined);
+  const linkHonest = () => sim.connect(sharer.swarm, 'S', victim.swarm, 'V');
+  const count = (type: WireMessage['type']) => received.filter((m) => m.type === type).length;
+  return { sim, victim, sharer, honest, pair, received, send, linkHonest, count, logged };
+}
+
+/** The member's link buffers this much before our sends wait (a data channel's high watermark). */
+const highWatermarkBytes = 256 * 1024;
+
+const fakeId = (i: number): string => i.toString(16).padStart(64, '0');
+
+describe('hostile members on the data channel', () => {
+  it('a get-manifest flood from a member that reads nothing: our queue for it stays under the watermark', async () => {
+    const t = await setup();
+    const mine = await shareBytes(t.victim.swarm, t.victim.store, 'mine.bin', randomBytes(50_000, 3));
+    await t.sim.settle();
+    t.pair.stallFromA(true);
+    for (let i = 0; i < 5_000; i++) t.send({ type: 'get-manifest', itemId: mine.itemId });
+    await t.sim.settle();
+    expect(t.pair.queuedBytes().a).toBeLessThanOrEqual(highWatermarkBytes + maxFrameBytes);
+    expect(t.logged.filter((l) => l.event === 'manifest-request-dropped').length).toBeGreaterThan(4_000);
+    t.linkHonest();
+    await t.sim.runUntil(() => statusOf(t.victim.swarm, t.honest.itemId) === 'complete', 60_000, 'the honest item complete');
+  });
+
+  it('an announcement of 100k items that are never served: a bounded set, a few fetches at a time, and the honest item completes', async () => {
+    const t = await setup();
+    const ids = Array.from({ length: 100_000 }, (_, i) => fakeId(i + 1));
+    for (let i = 0; i < ids.length; i += 1024) t.send({ type: 'items', itemIds: ids.slice(i, i + 1024) });
+    await t.sim.settle();
+    expect(t.logged.some((l) => l.event === 'announcements-ignored' && l.fields.limit === maxAnnouncedItemsPerPeer)).toBe(true);
+    expect(t.count('get-manifest')).toBe(maxManifestFetchesPerPeer);
+    t.linkHonest();
+    await t.sim.runUntil(() => statusOf(t.victim.swarm, t.honest.itemId) === 'complete', 5_000, 'the honest item complete');
+    await t.sim.runFor(manifestFetchTimeoutMs + 1_000);
+    // The quiet fetches were given up and the next ones asked: the member holds its slots, no more.
+    expect(t.count('get-manifest')).toBe(2 * maxManifestFetchesPerPeer);
+    expect(t.logged.filter((l) => l.event === 'manifest-fetch-failed' && l.fields.reason === 'no answer')).toHaveLength(maxManifestFetchesPerPeer);
+  });
+
+  it('a manifest part claiming a huge total, then silence: the fetch is given up, and a late part is ignored without a strike', async () => {
+    const t = await setup();
+    t.send({ type: 'items', itemIds: [fakeId(1)] });
+    await t.sim.settle();
+    expect(t.count('get-manifest')).toBe(1);
+    t.send({ type: 'manifest-part', itemId: fakeId(1), totalBytes: 4 * 1024 * 1024, offset: 0, bytes: new Uint8Array(10) });
+    await t.sim.runFor(manifestFetchTimeoutMs + 1_000);
+    expect(t.logged.some((l) => l.event === 'manifest-fetch-failed' && l.fields.reason === 'no answer')).toBe(true);
+    t.send({ type: 'manifest-part', itemId: fakeId(1), totalBytes: 5 * 1024 * 1024, offset: 0, bytes: new Uint8Array(10) });
+    await t.sim.settle();
+    expect(t.victim.swarm.getSnapshot().peers.map((p) => p.peerId)).toContain('M'); // a late part for a dropped fetch is ignored, no strike
+  });
+});
