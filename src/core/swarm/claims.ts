@@ -10,6 +10,8 @@ export interface OpenRequest {
   readonly buffer: Uint8Array;
   received: number;
   lastProgressMs: number;
+  /** When its first data came (undefined before). */
+  firstByteMs?: number;
 }
 
 /** "itemId:chunkIndex" */

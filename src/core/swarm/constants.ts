@@ -19,6 +19,13 @@ export const requestPipelineMs = 500;
 /** A request with no data for this long is withdrawn and asked elsewhere: a live peer sends a frame far more often. */
 export const requestTimeoutMs = 10_000;
 
+/**
+ * Once a chunk's first bytes came, it must keep coming at least this fast (averaged from that first
+ * byte, after `requestTimeoutMs`): a peer dripping a byte every few seconds keeps no chunk to itself.
+ * A chunk is sent whole once started, so any live link is far above this (TURN here: ~13 MB/s).
+ */
+export const minRequestBytesPerSecond = 16 * 1024;
+
 /** A peer whose request stalled is not asked for that chunk again for this long. */
 export const stalledRetryAfterMs = 30_000;
 
@@ -30,6 +37,12 @@ export const maxRequestsPerChunkInEndgame = 2;
 
 /** How often the engine looks for stalled requests. */
 export const stallCheckIntervalMs = 1000;
+
+/**
+ * A peer that cancelled a serve it was getting does not hold that chunk "under way" for others for this
+ * long: cancelling and asking again must not keep a seeder's chunk from everyone else.
+ */
+export const cancelledServeForgetMs = 30_000;
 
 /** A serve to another peer counts as under way (so a second request for the chunk is turned away) only if it moved this recently. */
 export const duplicateServeFreshMs = 2_000;

@@ -5,7 +5,7 @@ import { chunkLength } from '../chunk-layout';
 import { chunkHash } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey, createClaims, type OpenRequest } from './claims';
-import { rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
+import { minRequestBytesPerSecond, rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
 import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
@@ -98,7 +98,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       items: { [Symbol.iterator]: wantedItems },
       peers: peers.map((peer) => ({
         peerId: peer.link.peerId, bytesPerSecond: peer.meter.bytesPerSecond(), holds: peer.bitfields,
-        refused: peer.refused, avoidUntil: peer.avoidUntil,
+        refused: peer.refused, avoidUntil: peer.avoidUntil, unreliable: peer.unreliableUntil > nowMs,
       })),
       open: [...claims.all()],
       storing: [...claims.storing()],
@@ -110,6 +110,12 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const item = ctx.items.get(itemId);
       if (peer && item) requestFrom(peer, item, chunkIndex);
     }
+  };
+
+  /** Data started and then slowed below `minRequestBytesPerSecond`, averaged since its first byte. */
+  const tooSlow = (request: OpenRequest, now: number, timeoutMs: number): boolean => {
+    if (request.firstByteMs === undefined || now - request.firstByteMs < timeoutMs) return false;
+    return request.received < (minRequestBytesPerSecond * (now - request.firstByteMs)) / 1000;
   };
 
   /** Drops a request's claim; its item may need asking again, so it rejoins the walk. */
@@ -204,6 +210,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       request.buffer.set(message.bytes, request.received);
       request.received += message.bytes.length;
       request.lastProgressMs = env.now();
+      request.firstByteMs ??= request.lastProgressMs;
       peer.downloadedBytes += message.bytes.length;
       peer.meter.add(message.bytes.length);
       peer.downSpeed.add(message.bytes.length);
@@ -234,9 +241,12 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const now = env.now();
       let expired = 0;
       for (const request of [...claims.all()]) {
-        if (now - request.lastProgressMs < timeoutMs) continue;
+        if (now - request.lastProgressMs < timeoutMs && !tooSlow(request, now, timeoutMs)) continue;
         withdraw(request);
-        ctx.peers.get(request.peerId)?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);
+        const peer = ctx.peers.get(request.peerId);
+        peer?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);
+        // Not counted on to pass chunks on for a while: a seeder is asked for what it holds instead.
+        if (peer) peer.unreliableUntil = now + stalledRetryAfterMs;
         expired++;
       }
       if (expired > 0) {

@@ -76,4 +76,73 @@ describe('hostile members on the data channel', () => {
     await t.sim.settle();
     expect(t.victim.swarm.getSnapshot().peers.map((p) => p.peerId)).toContain('M'); // a late part for a dropped fetch is ignored, no strike
   });
+
+  it('dripping data: a member that claims chunks and sends a byte every 9 s keeps none of them, and the seeder is asked', async () => {
+    const sim = createSwarmSimulation();
+    const logged: Logged[] = [];
+    const victim = sim.peer({ log: (event, fields = {}) => logged.push({ event, fields }) });
+    const seeder = sim.peer();
+    const item = await shareBytes(seeder.swarm, seeder.store, 'dripped.bin', randomBytes(8 * 65_536, 11), 65_536);
+    const pair = createLinkPair('V', 'M', { highWatermarkBytes });
+    const requests: { requestId: number; sent: number }[] = [];
+    const send = (message: WireMessage): void => void pair.b.send(encodeFrame(message)).catch(() => undefined);
+    pair.b.listen({
+      frame(frame) {
+        const message = decodeFrame(frame);
+        if (message?.type === 'get-manifest') {
+          send({ type: 'manifest-part', itemId: item.itemId, totalBytes: item.bytes.length, offset: 0, bytes: item.bytes });
+        } else if (message?.type === 'request') requests.push({ requestId: message.requestId, sent: 0 });
+      },
+      close: () => undefined,
+    });
+    victim.swarm.addLink(pair.a);
+    // It claims every chunk but the last, as a downloader would: those are asked of it, not of the seeder.
+    const bits = new Uint8Array([0b1111_1110]);
+    send({ type: 'items', itemIds: [item.itemId] });
+    await sim.settle();
+    send({ type: 'bitfield', itemId: item.itemId, bits });
+    sim.connect(seeder.swarm, 'S', victim.swarm, 'V');
+    await sim.settle();
+    expect(requests.length).toBeGreaterThan(0);
+    for (let round = 0; round < 12 && statusOf(victim.swarm, item.itemId) !== 'complete'; round++) {
+      for (const request of requests) send({ type: 'data', requestId: request.requestId, offset: request.sent++, bytes: new Uint8Array(1) });
+      await sim.runFor(9_000);
+    }
+    expect(statusOf(victim.swarm, item.itemId)).toBe('complete');
+    expect(logged.some((l) => l.event === 'requests-stalled')).toBe(true);
+  });
+
+  it('cancel/request churn on a seeder keeps no chunk from an honest downloader', async () => {
+    const sim = createSwarmSimulation();
+    const seeder = sim.peer();
+    const downloader = sim.peer();
+    const chunkBytes = 1024 * 1024;
+    const item = await shareBytes(seeder.swarm, seeder.store, 'churned.bin', randomBytes(4 * chunkBytes, 13), chunkBytes);
+    const pair = createLinkPair('S', 'M', { highWatermarkBytes });
+    pair.b.listen({ frame: () => undefined, close: () => undefined });
+    seeder.swarm.addLink(pair.a);
+    pair.stallFromA(true); // it reads nothing: the seeder's send of its first chunk never ends
+    const send = (message: WireMessage): void => void pair.b.send(encodeFrame(message)).catch(() => undefined);
+    send({ type: 'request', requestId: 1, itemId: item.itemId, chunkIndex: 0 });
+    // Its requests for the other chunks wait behind that one; it cancels and asks again for each every
+    // 1.5 s, so each looks freshly asked for, "under way" to it.
+    let nextId = 2;
+    let waiting: number[] = [];
+    const churn = (): void => {
+      for (const requestId of waiting) send({ type: 'cancel', requestId });
+      waiting = [1, 2, 3].map((chunkIndex) => {
+        send({ type: 'request', requestId: nextId, itemId: item.itemId, chunkIndex });
+        return nextId++;
+      });
+    };
+    churn();
+    await sim.settle();
+    sim.connect(seeder.swarm, 'S', downloader.swarm, 'D');
+    for (let round = 0; round < 40 && statusOf(downloader.swarm, item.itemId) !== 'complete'; round++) {
+      await sim.runFor(1_500);
+      churn();
+    }
+    expect(statusOf(downloader.swarm, item.itemId)).toBe('complete');
+  });
 });
+

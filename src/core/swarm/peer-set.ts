@@ -25,6 +25,7 @@ export function createPeerRecord(link: PeerLink, clock: Clock): PeerRecord {
     uploadedBytes: 0,
     downloadedBytes: 0,
     strikes: 0,
+    unreliableUntil: 0,
     closed: false,
   };
 }

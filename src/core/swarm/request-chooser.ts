@@ -33,6 +33,8 @@ export interface ChooserPeer {
   readonly refused: ReadonlySet<string>;
   /** "itemId:chunk" not to ask of it before this time (ms). */
   readonly avoidUntil: ReadonlyMap<string, number>;
+  /** A request to it stalled lately: what it holds does not keep a seeder from being asked. */
+  readonly unreliable?: boolean;
 }
 
 /** An open request: one chunk asked of one peer. */
@@ -108,8 +110,8 @@ export function chooseRequests(input: ChooserInput): ChunkRequest[] {
       const key = chunkKey(itemId, i);
       return input.peers.some((other) => {
         const field = other.holds.get(itemId);
-        return other !== peer && field?.has(i) === true && field.count() < chunkCount && !isAvoided(other, key, nowMs);
-      }); // when its other holders are ones we avoid (stalled or refusing), the seeder it is
+        return other !== peer && other.unreliable !== true && field?.has(i) === true && field.count() < chunkCount && !isAvoided(other, key, nowMs);
+      }); // when its other holders are ones we avoid (stalled, dripping or refusing), the seeder it is
     };
     const claimed = claimedPerItem.get(itemId);
     const fresh = pickChunk({

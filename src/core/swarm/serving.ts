@@ -3,7 +3,7 @@ import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
 import { chunkLength } from '../chunk-layout';
-import { duplicateServeFreshMs, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
+import { cancelledServeForgetMs, duplicateServeFreshMs, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
 import type { PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
 
@@ -30,6 +30,8 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
   const queues = new Map<string, PeerQueue>();
   /** Chunks queued or being sent, by "itemId:chunk": to which peers, and when each last made progress (ms). */
   const inFlight = new Map<string, Map<string, number>>();
+  /** When each peer last cancelled a serve it had asked for (ms). */
+  const cancelledAt = new Map<string, number>();
   const track = (request: RequestMessage, peerId: string, on: boolean): void => {
     const key = chunkKey(request.itemId, request.chunkIndex);
     const peers = inFlight.get(key) ?? new Map<string, number>();
@@ -46,7 +48,12 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
     if (held !== chunkCount) return false;
     const peers = inFlight.get(chunkKey(request.itemId, request.chunkIndex));
     if (!peers) return false;
-    for (const [other, progressMs] of peers) if (other !== peerId && now() - progressMs < duplicateServeFreshMs) return true;
+    for (const [other, progressMs] of peers) {
+      if (other === peerId || now() - progressMs >= duplicateServeFreshMs) continue;
+      // A peer that cancels what it asked for may never pass the chunk on: it holds it for nobody.
+      if (now() - (cancelledAt.get(other) ?? -Infinity) < cancelledServeForgetMs) continue;
+      return true;
+    }
     return false;
   };
 
@@ -133,10 +140,12 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
       if (removed) track(removed, peer.link.peerId, false);
       queue.ahead.delete(requestId);
       if (queue.current === requestId) queue.cancelledCurrent = true;
+      if (removed || queue.current === requestId) cancelledAt.set(peer.link.peerId, now());
     },
     releasePeer(peerId) {
       for (const request of queues.get(peerId)?.waiting ?? []) track(request, peerId, false);
       queues.delete(peerId);
+      cancelledAt.delete(peerId);
     },
   };
 }

@@ -39,6 +39,8 @@ export interface PeerRecord {
   downloadedBytes: number;
   strikes: number;
   closed: boolean;
+  /** A request to it stalled or slowed to a drip lately: until then (ms) a seeder is not kept for what it holds. */
+  unreliableUntil: number;
 }
 
 /** The engine's parts share this. */
