@@ -27,16 +27,24 @@ function fakeChannel() {
   return { channel, sent, drained: (_: FrameChannel) => new Promise<void>((resolve) => drainWaiters.push(resolve)) };
 }
 
-function setup(highWatermarkBytes = 1000) {
+function setup(highWatermarkBytes = 1000, maxQueuedBytes = 1_000_000) {
   const fake = fakeChannel();
   const tasks: (() => void)[] = [];
-  const sender = createFrameSender({ channel: () => fake.channel, drained: fake.drained, defer: (task) => tasks.push(task), highWatermarkBytes });
+  const overflows: number[] = [];
+  const sender = createFrameSender({
+    channel: () => fake.channel,
+    drained: fake.drained,
+    defer: (task) => tasks.push(task),
+    highWatermarkBytes,
+    maxQueuedBytes,
+    onOverflow: (queued) => overflows.push(queued),
+  });
   /** Runs the queued tasks, then lets the flush's awaits settle. */
   const runTasks = async () => {
     tasks.splice(0).forEach((task) => task());
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { ...fake, sender, runTasks };
+  return { ...fake, sender, runTasks, overflows };
 }
 
 const frame = (type: number, length: number) => new Uint8Array(length).fill(type);
@@ -114,6 +122,18 @@ describe('frame sender', () => {
 });
 
 describe('frame sender edge frames', () => {
+  it('refuses a send past the queue cap and says so: the peer reads nothing while it keeps asking', async () => {
+    const t = setup(100, 1000);
+    t.channel.bufferedAmount = 10_000; // the channel does not drain
+    const sent = [600, 300].map((size) => outcome(t.sender.send(frame(8, size))));
+    const refused = outcome(t.sender.send(frame(8, 200)));
+    expect(await refused).toBe('send queue full');
+    expect(t.overflows).toEqual([900]);
+    t.channel.drain();
+    await t.runTasks();
+    expect(await Promise.all(sent)).toEqual(['sent', 'sent']);
+  });
+
   it('never sends an empty frame, and wraps a lone frame that begins with the batch byte', async () => {
     const t = setup();
     await t.sender.send(new Uint8Array(0));

@@ -21,6 +21,9 @@ export interface FrameSenderDeps {
   defer(task: () => void): void;
   /** Queued bytes (here and in the channel) above which `send` waits until its frame is handed over. */
   readonly highWatermarkBytes: number;
+  /** Bytes queued here past which a send is refused and `onOverflow` called: the peer is not reading. */
+  readonly maxQueuedBytes: number;
+  onOverflow(queuedBytes: number): void;
 }
 
 export interface FrameSender {
@@ -121,6 +124,10 @@ export function createFrameSender(deps: FrameSenderDeps): FrameSender {
       if (closed) return Promise.reject(linkClosed());
       // A data channel's receiver drops an empty message (simple-peer's stream does), so none is sent.
       if (frame.length === 0) return Promise.resolve();
+      if (queuedBytes + frame.length > deps.maxQueuedBytes) {
+        deps.onOverflow(queuedBytes);
+        return Promise.reject(new Error('send queue full'));
+      }
       const queuedBefore = (deps.channel()?.bufferedAmount ?? 0) + queuedBytes;
       const entry: Queued = { frame };
       queue.push(entry);

@@ -6,7 +6,8 @@ export type LinkErrorCode =
   | 'ERR_CONNECT_TIMEOUT'
   | 'ERR_UNREACHABLE'
   | 'ERR_FINGERPRINT_MISMATCH'
-  | 'ERR_BAD_SIGNAL';
+  | 'ERR_BAD_SIGNAL'
+  | 'ERR_PEER_NOT_READING';
 
 /** Codes that mean no network path could be found or kept (simple-peer's two included). */
 const unreachableCodes = new Set(['ERR_CONNECT_TIMEOUT', 'ERR_UNREACHABLE', 'ERR_ICE_CONNECTION_FAILURE', 'ERR_CONNECTION_FAILURE']);

@@ -4,7 +4,7 @@
 import SimplePeer from 'simple-peer';
 import type { Logger, PeerLink, PeerLinkHandlers } from '../core/ports';
 import type { ConnectionBudget } from './connection-budget';
-import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes, pathCheckIntervalMs } from './constants';
+import { connectTimeoutMs, highWatermarkBytes, lowWatermarkBytes, maxQueuedBytesPerLink, pathCheckIntervalMs } from './constants';
 import { checkRemoteFingerprint, type FingerprintCheck } from './fingerprint';
 import type { IceConfig } from './ice-config';
 import { createIceRecovery, type IceRestartAction, type IceState } from './ice-recovery';
@@ -112,6 +112,8 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     drained: (dc) => drained(dc as RTCDataChannel),
     defer: afterQueuedTasks(),
     highWatermarkBytes,
+    maxQueuedBytes: maxQueuedBytesPerLink,
+    onOverflow: (queued) => fail('ERR_PEER_NOT_READING', `the peer reads nothing while it keeps asking (${Math.round(queued / 1048576)} MiB queued for it)`),
   });
 
   const link: PeerLink = {

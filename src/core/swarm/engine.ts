@@ -33,6 +33,8 @@ export interface SwarmOptions {
   /** Withdraw a request after this long without data (tests shorten it). */
   readonly requestTimeoutMs?: number;
   readonly stallCheckIntervalMs?: number;
+  /** Items a room may hold here (default `maxItemsPerRoom`; tests shrink it). */
+  readonly maxItems?: number;
   /** Where to count per-item work (tests and benches); not counted when absent. */
   readonly work?: WorkCounts;
 }
@@ -124,7 +126,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const downloads = createDownloads(ctx, { now, random, ...(options.work ? { work: options.work } : {}) });
   const serving = createServing(ctx, uploads, now);
   const itemOps = createItems({ ctx, downloads, autoDownload: () => autoDownload });
-  const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed), now);
+  const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed), now, options.maxItems);
   const dispatch = createDispatch({ ctx, items: itemOps, manifests, serving, downloads });
 
   const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs;

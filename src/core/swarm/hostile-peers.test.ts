@@ -144,5 +144,21 @@ describe('hostile members on the data channel', () => {
     }
     expect(statusOf(downloader.swarm, item.itemId)).toBe('complete');
   });
+  it('a room past the item limit: the items within it arrive, the rest are not fetched, and the person is told once', async () => {
+    const sim = createSwarmSimulation();
+    const member = sim.peer();
+    const victim = sim.peer({ maxItems: 5 });
+    const limits: number[] = [];
+    victim.swarm.events.subscribe((event) => {
+      if (event.type === 'room-item-limit') limits.push(event.limit);
+    });
+    for (let i = 0; i < 8; i++) await shareBytes(member.swarm, member.store, `item ${i}.bin`, randomBytes(1_000, 20 + i));
+    sim.connect(member.swarm, 'S', victim.swarm, 'V');
+    await sim.settle();
+    const { items } = victim.swarm.getSnapshot();
+    expect(items).toHaveLength(5);
+    await sim.runUntil(() => victim.swarm.getSnapshot().items.every((item) => item.status === 'complete'), 10_000, 'the five complete');
+    expect(limits).toEqual([5]);
+  });
 });
 

@@ -38,7 +38,12 @@ export interface ManifestFetch {
 }
 
 /** Creates the manifest side; `accepted` is called once per verified new manifest. */
-export function createManifestFetch(ctx: SwarmContext, accepted: (signed: SignedManifest) => void, now: () => number): ManifestFetch {
+export function createManifestFetch(
+  ctx: SwarmContext,
+  accepted: (signed: SignedManifest) => void,
+  now: () => number,
+  maxItems = maxItemsPerRoom,
+): ManifestFetch {
   const pending = new Map<string, PendingManifest>();
   /** Fetches under way from each peer. */
   const inFlightFrom = new Map<string, number>();
@@ -95,7 +100,7 @@ export function createManifestFetch(ctx: SwarmContext, accepted: (signed: Signed
       started = false;
       for (const [peerId, queue] of queues) {
         if (pending.size >= maxManifestFetchesInFlight) return;
-        if (ctx.items.size + pending.size >= maxItemsPerRoom) return roomFull();
+        if (ctx.items.size + pending.size >= maxItems) return roomFull();
         if (startNextFrom(peerId, queue)) started = true;
         if (queue.size === 0) queues.delete(peerId);
       }
@@ -103,7 +108,7 @@ export function createManifestFetch(ctx: SwarmContext, accepted: (signed: Signed
   };
 
   const roomFull = (): void => {
-    if (!roomFullSaid) ctx.emit({ type: 'room-item-limit', limit: maxItemsPerRoom });
+    if (!roomFullSaid) ctx.emit({ type: 'room-item-limit', limit: maxItems });
     roomFullSaid = true;
     queues.clear();
   };
