@@ -47,6 +47,8 @@ export interface PeerContextOptions {
   readonly loopbackOnly?: boolean;
   /** Grant camera/microphone so Chromium gathers real host candidates (an insecure origin cannot get it). */
   readonly media?: boolean;
+  /** Let test scripts run inline despite the page's Content-Security-Policy (test-only pages). */
+  readonly bypassCSP?: boolean;
 }
 
 /**
@@ -58,9 +60,9 @@ export async function newPeerContext(
   origin = new URL(appUrl()).origin,
   preferences: Record<string, string> = {},
   initScripts: readonly (() => void)[] = [],
-  { loopbackOnly: keepLoopback = true, media = true }: PeerContextOptions = {},
+  { loopbackOnly: keepLoopback = true, media = true, bypassCSP = false }: PeerContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await browser.newContext({ acceptDownloads: true, bypassCSP });
   if (media) await context.grantPermissions(['camera', 'microphone'], { origin });
   if (keepLoopback) await context.addInitScript(loopbackOnly);
   for (const script of initScripts) await context.addInitScript(script);

@@ -64,7 +64,10 @@ export async function openLabPeer(browser: Browser, url: string, preferences: Re
       if (message.type() !== 'debug' || !message.text().startsWith('swarmdrop ')) return;
       const [, name, fields] = message.args();
       const atMs = Date.now();
-      void Promise.all([name?.jsonValue(), fields?.jsonValue()]).then(([n, f]) => events.push({ name: String(n), fields: (f ?? {}) as Record<string, unknown>, atMs }));
+      Promise.all([name?.jsonValue(), fields?.jsonValue()]).then(
+        ([n, f]) => events.push({ name: String(n), fields: (f ?? {}) as Record<string, unknown>, atMs }),
+        () => undefined, // a line logged as the page closes can no longer be read: nothing to record
+      );
     }),
   );
   return { ...peer, events };

@@ -83,6 +83,7 @@ function startApp(container: HTMLElement, identity: Identity): void {
         onLink: (link) => swarm.addLink(link),
         isBanned: (peerId) => swarm.isBanned(peerId),
         onForgery: () => errors.report({ code: 'signaling-tampered' }),
+        onMemberForgery: () => errors.report({ code: 'signaling-member-forgery' }),
       });
       return () => connector.close();
     },

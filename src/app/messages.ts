@@ -89,6 +89,8 @@ export function reportText(report: Report): string {
       return `This room has more than ${report.limit.toLocaleString('en')} items; this page shows and fetches the first ${report.limit.toLocaleString('en')}. Ask whoever shares the rest to share them as folders (a folder is one item), or in another room.`;
     case 'signaling-tampered':
       return 'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.';
+    case 'signaling-member-forgery':
+      return 'Someone in this room sent connection messages in another member’s name. They were refused, as every message must be signed by its sender; your transfers go on.';
     case 'rooms-read-failed':
       return `Could not read your rooms: ${report.detail}`;
     case 'room-delete-failed':

@@ -26,5 +26,7 @@ export type Report =
   | { readonly code: 'connection-budget-spent'; readonly count: number }
   /** Signaling for us failed authentication: someone on the way alters envelopes. */
   | { readonly code: 'signaling-tampered' }
+  /** A room member sent signaling in another member's name (refused by its signature). */
+  | { readonly code: 'signaling-member-forgery' }
   | { readonly code: 'rooms-read-failed'; readonly detail: string }
   | { readonly code: 'room-delete-failed'; readonly what: string; readonly detail: string };

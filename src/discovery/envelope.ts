@@ -95,36 +95,48 @@ export function peekAddresses(text: string): { readonly from: string | null; rea
 }
 
 /**
- * Opens an envelope addressed to `myId` (or a hello to everyone). Returns null for anything
- * malformed, forged, altered, sealed for another room, signed by a key that is not its sender's,
- * addressed to someone else, or sent by ourselves. Replays and stale times are the caller's check.
+ * Why an envelope was refused: `not-authentic` (malformed, altered, forged or sealed for another room:
+ * the relay or someone on the way, as no member would send it) or `bad-signature` (sealed with the room
+ * key, so by a member, but not signed by the sender it names: a member speaking as another).
  */
-export async function openEnvelope(key: CryptoKey, roomId: string, text: string, myId: string, ring: KeyRing): Promise<OpenedEnvelope | null> {
+export type EnvelopeRefusal = 'not-authentic' | 'bad-signature';
+
+/** An opened envelope, or why it was refused; null for one that is simply not for us (ours, or another peer's). */
+export type OpenResult = { readonly envelope: OpenedEnvelope } | { readonly refused: EnvelopeRefusal } | null;
+
+const notAuthentic = { refused: 'not-authentic' } as const;
+
+/**
+ * Opens an envelope addressed to `myId` (or a hello to everyone). Replays and stale times are the
+ * caller's check.
+ */
+export async function openEnvelope(key: CryptoKey, roomId: string, text: string, myId: string, ring: KeyRing): Promise<OpenResult> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return null; // not JSON: not one of ours
+    return notAuthentic; // not JSON: not one of ours
   }
-  if (typeof raw !== 'object' || raw === null) return null;
+  if (typeof raw !== 'object' || raw === null) return notAuthentic;
   const fields = raw as Record<string, unknown>;
   const header = parseHeader(fields);
-  if (!header || header.from === myId || (header.to !== myId && header.to !== broadcastRecipient)) return null;
+  if (!header) return notAuthentic;
+  if (header.from === myId || (header.to !== myId && header.to !== broadcastRecipient)) return null;
   const iv = typeof fields.iv === 'string' ? fromBase64Url(fields.iv) : null;
   const ct = typeof fields.ct === 'string' ? fromBase64Url(fields.ct) : null;
   const sig = typeof fields.sig === 'string' ? fromBase64Url(fields.sig) : null;
-  if (!iv || iv.length !== ivBytes || !ct || !sig) return null;
+  if (!iv || iv.length !== ivBytes || !ct || !sig) return notAuthentic;
   const aad = additionalData(roomId, header);
   let plain: ArrayBuffer;
   try {
     plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad }, key, ct as Uint8Array<ArrayBuffer>);
   } catch {
-    return null; // authentication failed: altered, forged, or another room's
+    return notAuthentic; // authentication failed: altered, forged, or another room's
   }
-  if (!(await ring.verify(header.from, header.key, signedBytes(aad, iv, ct), sig))) return null; // a member, but not the one it claims to be
+  if (!(await ring.verify(header.from, header.key, signedBytes(aad, iv, ct), sig))) return { refused: 'bad-signature' };
   try {
-    return { ...header, payload: JSON.parse(utf8Decoder.decode(plain)) };
+    return { envelope: { ...header, payload: JSON.parse(utf8Decoder.decode(plain)) } };
   } catch {
-    return null;
+    return { refused: 'bad-signature' }; // sealed by a member, but no payload a member's code would send
   }
 }

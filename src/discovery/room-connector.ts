@@ -46,6 +46,8 @@ export interface RoomConnectorOptions {
   readonly log: Logger;
   /** Signaling is being tampered with (see signaling-channel.ts): tell the person. */
   readonly onForgery?: () => void;
+  /** A member sent an envelope in another member's name (refused): tell the person, once. */
+  readonly onMemberForgery?: () => void;
   /** Mesh limits to override (tests use small rooms). */
   readonly mesh?: Partial<MeshLimits>;
   readonly random?: () => number;
@@ -279,6 +281,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     log,
     onEnvelope,
     ...(options.onForgery ? { onForgery: options.onForgery } : {}),
+    ...(options.onMemberForgery ? { onMemberForgery: options.onMemberForgery } : {}),
     // Announce ourselves on the bus that just (re)subscribed; the others already carried our hello.
     onSubscribed: (bus) => sayHello(broadcastRecipient, bus),
   });

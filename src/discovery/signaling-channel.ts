@@ -28,6 +28,8 @@ export interface SignalingChannelOptions {
   onSubscribed(bus: number): void;
   /** Envelopes addressed to us keep failing authentication: someone (the relay?) is altering or forging them. */
   onForgery?(): void;
+  /** A member sent an envelope in another member's name (refused): said once. */
+  onMemberForgery?(): void;
 }
 
 /** Authentication failures before the person is told: an envelope for us that fails it never happens honestly. */
@@ -59,6 +61,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   const ring = createKeyRing();
   const lastSeqFrom = new Map<string, number>();
   let forgeries = 0;
+  let memberForgerySaid = false;
   let seq = 0;
   let closed = false;
   let pending = 0;
@@ -76,8 +79,16 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
     const { from, to } = peekAddresses(data);
     if (to !== null && to !== myPeerId && to !== broadcastRecipient) return; // another peer's: buses are pub/sub
     if (from === myPeerId) return log('envelope-rejected', { reason: 'our own, reflected back' });
-    const envelope = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId, ring);
-    if (!envelope) {
+    const opened = await openEnvelope(keys.signalingKey, keys.roomId, data, myPeerId, ring);
+    if (opened === null) return; // for another peer
+    if ('refused' in opened && opened.refused === 'bad-signature') {
+      // Sealed with the room key, so sent by a member: one speaking as another. The relay is not to blame.
+      log('envelope-rejected', { reason: 'signed by a key that is not its sender’s' });
+      if (!memberForgerySaid) options.onMemberForgery?.();
+      memberForgerySaid = true;
+      return;
+    }
+    if (!('envelope' in opened)) {
       forgeries++;
       log('envelope-rejected', { reason: 'not authentic for this room and peer', forgeries });
       if (forgeries === forgeryAlertThreshold) {
@@ -85,6 +96,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
       }
       return;
     }
+    const { envelope } = opened;
     if (Math.abs(options.now() - envelope.ts) > maxClockSkewMs) return log('envelope-rejected', { reason: 'stale', peerId: envelope.from });
     if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
     lastSeqFrom.delete(envelope.from); // re-inserted: the map's order is least recently heard first

@@ -24,12 +24,16 @@ export type Dispatch = (peer: PeerRecord, message: WireMessage) => void;
 /** Creates the dispatcher; availability (bitfield, have) is recorded here. */
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { ctx, manifests, serving, downloads } = deps;
+  /** Peers whose announcements past the limit were logged. */
+  const overAnnounced = new WeakSet<PeerRecord>();
   return (peer, message) => {
     switch (message.type) {
       case 'items':
         for (const itemId of message.itemIds) {
           if (!peer.knownItems.has(itemId) && peer.knownItems.size >= maxAnnouncedItemsPerPeer) {
-            return ctx.log('announcements-ignored', { peerId: peer.link.peerId, limit: maxAnnouncedItemsPerPeer });
+            if (!overAnnounced.has(peer)) ctx.log('announcements-ignored', { peerId: peer.link.peerId, limit: maxAnnouncedItemsPerPeer });
+            overAnnounced.add(peer); // said once per peer
+            return;
           }
           peer.knownItems.add(itemId);
           if (ctx.items.has(itemId)) deps.items.sendBitfield(peer, itemId);
