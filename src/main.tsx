@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { createErrorReports } from './app/error-reports';
 import { createPeerStatusBoard } from './app/peer-status';
 import { quietMoment } from './app/quiet-moment';
+import { createTabSync } from './app/tab-sync';
 import { startQuotaGuard } from './app/quota-guard';
 import { createRoomPersistence } from './app/room-persistence';
 import { createSession } from './app/session';
@@ -46,7 +47,7 @@ function startApp(container: HTMLElement, identity: Identity): void {
   });
   const uploading = (): boolean => swarm.getSnapshot().peers.some((peer) => peer.upBytesPerSecond > 0);
   const idle = quietMoment({ uploading, idle: nextIdle, clock: systemClock });
-  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle });
+  const persistence = createRoomPersistence({ swarm, pieces, rooms: createRoomsStore(), log, reportError: errors.report, idle, tabs: createTabSync() });
   const connectPeer = createPeerConnector({ ice, budget: createConnectionBudget({ onExhausted: (count) => errors.report({ code: 'connection-budget-spent', count }) }), board: peerStatuses, log });
   const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
 

@@ -85,6 +85,8 @@ export function reportText(report: Report): string {
       return `Could not keep a copy of ${report.name} in this browser; it is shared only while this tab stays open (${report.detail}).`;
     case 'connection-budget-spent':
       return `This tab holds ${report.count} peer connections, near the browser's limit per tab, so it connects to no new peers for now. Connections already open keep working, and it tries again once the browser has freed closed ones.`;
+    case 'room-data-deleted-elsewhere':
+      return `Another tab deleted this browser's copy of ${report.items === 1 ? 'an item' : `${report.items} items`} open here. Swarmdrop is fetching ${report.items === 1 ? 'it' : 'them'} again from the room; save once ${report.items === 1 ? 'it is' : 'they are'} complete.`;
     case 'room-item-limit':
       return `This room has more than ${report.limit.toLocaleString('en')} items; this page shows and fetches the first ${report.limit.toLocaleString('en')}. Ask whoever shares the rest to share them as folders (a folder is one item), or in another room.`;
     case 'signaling-tampered':

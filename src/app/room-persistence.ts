@@ -11,6 +11,7 @@ import type { KeptItemStore, Logger } from '../core/ports';
 import { createDerivedStore, type ExternalStore } from '../core/store';
 import type { Swarm } from '../core/swarm/engine';
 import type { RoomRecord, RoomsStore } from '../core/rooms';
+import { soloTab, type TabSync } from './tab-sync';
 
 /** Items whose copy into this browser's storage is under way, with the fraction done. */
 export type KeepingSnapshot = ReadonlyMap<string, number>;
@@ -61,7 +62,18 @@ export interface RoomPersistenceDeps {
    * kept at full speed.
    */
   readonly idle?: () => Promise<void>;
+  /** The other tabs of this browser (app/tab-sync.ts); one tab alone when absent. */
+  readonly tabs?: TabSync;
 }
+
+/** `stored`'s record with what this tab lists added (the other tabs may have listed items too). */
+function merged(stored: RoomRecord | null, mine: RoomRecord): RoomRecord {
+  if (!stored) return mine;
+  return { ...mine, itemIds: withNew(stored.itemIds, new Set(mine.itemIds)), sharedItemIds: withNew(stored.sharedItemIds, new Set(mine.sharedItemIds)) };
+}
+
+/** The Web Lock a room's record is written under. */
+const roomLock = (roomId: string): string => `swarmdrop-room:${roomId}`;
 
 /** `list` with the ids of `more` it lacks appended, in order; `list` itself when it lacks none. */
 function withNew(list: readonly string[], more: ReadonlySet<string>): readonly string[] {
@@ -75,6 +87,13 @@ function withNew(list: readonly string[], more: ReadonlySet<string>): readonly s
 export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistence {
   const now = deps.now ?? Date.now;
   const idle = deps.idle ?? (() => Promise.resolve());
+  const tabs = deps.tabs ?? soloTab;
+  /** Writes the open room's record, merged with what other tabs wrote, one tab at a time. */
+  const writeCurrent = (record: RoomRecord): Promise<void> =>
+    tabs.withLock(roomLock(record.roomId), async () => {
+      current = merged(await deps.rooms.get(record.roomId), record);
+      await deps.rooms.put(current);
+    });
   /** The copies of shared items into storage, one after another. */
   let copies: Promise<void> = Promise.resolve();
   /** Items copied since the last log line. */
@@ -106,8 +125,7 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
         unlisted.clear();
         unlistedShared.clear();
         if (!current || (added === current.itemIds && addedShared === current.sharedItemIds)) return;
-        current = { ...current, itemIds: added, sharedItemIds: addedShared };
-        await deps.rooms.put(current);
+        await writeCurrent({ ...current, itemIds: added, sharedItemIds: addedShared });
       })
       .catch((error: unknown) => deps.log('room-save-failed', { error: String(error) }));
   };
@@ -136,17 +154,42 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
     return bytes && (await parseManifest(bytes, itemId));
   };
 
-  const deleteRoom = async (roomId: string): Promise<void> => {
-    const all = await deps.rooms.list();
-    const doomed = all.find((r) => r.roomId === roomId);
-    if (!doomed) return;
-    const stillListed = new Set(all.filter((r) => r.roomId !== roomId).flatMap((r) => r.itemIds));
-    for (const itemId of doomed.itemIds) if (!stillListed.has(itemId)) await deps.pieces.deleteItem(itemId);
-    await deps.rooms.delete(roomId);
-    deps.log('room-deleted', { items: doomed.itemIds.length });
+  const deleteRoom = (roomId: string): Promise<void> =>
+    tabs.withLock(roomLock(roomId), async () => {
+      const all = await deps.rooms.list();
+      const doomed = all.find((r) => r.roomId === roomId);
+      if (!doomed) return;
+      const stillListed = new Set(all.filter((r) => r.roomId !== roomId).flatMap((r) => r.itemIds));
+      const deleted = doomed.itemIds.filter((itemId) => !stillListed.has(itemId));
+      for (const itemId of deleted) await deps.pieces.deleteItem(itemId);
+      await deps.rooms.delete(roomId);
+      deps.log('room-deleted', { items: doomed.itemIds.length });
+      tabs.post({ type: 'room-deleted', roomId, itemIds: deleted });
+    });
+
+  /**
+   * Another tab deleted items' stored data: this tab no longer holds their chunks. Items shared from its
+   * own files are copied again; the others go back to downloading what they lost (peers are told, so
+   * nobody asks this tab for chunks it no longer has). The open room's record is written again.
+   */
+  const onDeletedElsewhere = (roomId: string, itemIds: readonly string[]): void => {
+    const byId = new Map(deps.swarm.getSnapshot().items.map((item) => [item.itemId, item]));
+    let affected = 0;
+    for (const itemId of itemIds) {
+      const view = byId.get(itemId);
+      const signed = deps.swarm.manifestOf(itemId);
+      if (!view || !signed) continue;
+      affected += 1;
+      if (view.local) api.keepShared(signed);
+      else deps.swarm.dropChunks(itemId, Array.from({ length: signed.manifest.chunkCount }, (_, i) => i));
+    }
+    if (current?.roomId === roomId) writeCurrent(current).catch((error: unknown) => deps.log('room-save-failed', { error: String(error) }));
+    if (affected > 0) deps.reportError({ code: 'room-data-deleted-elsewhere', items: affected });
   };
 
-  return {
+  const stopListening = tabs.subscribe((event) => onDeletedElsewhere(event.roomId, event.itemIds));
+
+  const api: RoomPersistence = {
     keeping,
     async list() {
       const summaries: RoomSummary[] = [];
@@ -175,13 +218,14 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
       current = stored
         ? { ...stored, secret, openedMs: opened }
         : { roomId, secret, itemIds: [], sharedItemIds: [], createdMs: opened, openedMs: opened };
-      await deps.rooms.put(current);
+      await writeCurrent(current);
       if (stored) await restoreItems(stored);
       trackNewItems();
     },
     close() {
       stopTracking?.();
       stopTracking = null;
+      stopListening();
     },
     keepShared(signed) {
       listItem(signed.itemId, true);
@@ -213,4 +257,5 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
         });
     },
   };
+  return api;
 }

@@ -160,5 +160,21 @@ describe('hostile members on the data channel', () => {
     await sim.runUntil(() => victim.swarm.getSnapshot().items.every((item) => item.status === 'complete'), 10_000, 'the five complete');
     expect(limits).toEqual([5]);
   });
+  it('a chunk gone from storage under a holder (another tab deleted it): it stops advertising it, and the asker gets it elsewhere', async () => {
+    const sim = createSwarmSimulation();
+    const first = sim.peer();
+    const second = sim.peer();
+    const asker = sim.peer();
+    const item = await shareBytes(second.swarm, second.store, 'kept.bin', randomBytes(2 * 65_536, 17), 65_536);
+    first.swarm.restoreItem(item, [0, 1]); // downloaded earlier, by its records; its storage has since vanished
+    sim.connect(first.swarm, 'A', asker.swarm, 'Q');
+    await sim.settle();
+    // The first holder found out when asked, and went back to downloading; the asker has nobody left.
+    expect(statusOf(first.swarm, item.itemId)).toBe('downloading');
+    expect(statusOf(asker.swarm, item.itemId)).toBe('downloading');
+    sim.connect(second.swarm, 'B', asker.swarm, 'Q');
+    sim.connect(second.swarm, 'B', first.swarm, 'A');
+    await sim.runUntil(() => statusOf(asker.swarm, item.itemId) === 'complete' && statusOf(first.swarm, item.itemId) === 'complete', 30_000, 'both complete');
+  });
 });
 

@@ -26,7 +26,13 @@ export interface Serving {
 }
 
 /** Creates the upload side over the shared context. */
-export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: () => number): Serving {
+export function createServing(
+  ctx: SwarmContext,
+  uploads: UploadLimiter,
+  now: () => number,
+  /** A chunk we hold by our records but the store could not read: it is lost. */
+  missing: (itemId: string, chunkIndex: number) => void = () => undefined,
+): Serving {
   const queues = new Map<string, PeerQueue>();
   /** Chunks queued or being sent, by "itemId:chunk": to which peers, and when each last made progress (ms). */
   const inFlight = new Map<string, Map<string, number>>();
@@ -79,6 +85,13 @@ export function createServing(ctx: SwarmContext, uploads: UploadLimiter, now: ()
     const bytes = await read;
     if (!bytes) {
       ctx.send(peer, { type: 'reject', requestId: request.requestId });
+      // Only a downloaded item's chunk is lost for good when storage lacks it; a shared one is read from
+      // its files, which may answer again.
+      const item = ctx.items.get(request.itemId);
+      if (item && !item.local && item.have.has(request.chunkIndex)) {
+        ctx.log('chunk-missing', { chunkIndex: request.chunkIndex });
+        missing(request.itemId, request.chunkIndex);
+      }
       return;
     }
     for (let offset = 0; offset < bytes.length; offset += maxDataPayloadBytes) {
