@@ -42,8 +42,13 @@ function startApp(container: HTMLElement, identity: Identity): void {
   const peerStatuses = createPeerStatusBoard();
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
+  const missingSaid = new Set<string>();
   swarm.events.subscribe((event) => {
     if (event.type === 'room-item-limit') errors.report({ code: 'room-item-limit', limit: event.limit });
+    if (event.type === 'chunks-missing' && !missingSaid.has(event.itemId)) {
+      missingSaid.add(event.itemId); // once per item: every lost chunk asked for would say it again
+      errors.report({ code: 'stored-data-missing', name: event.name });
+    }
   });
   const uploading = (): boolean => swarm.getSnapshot().peers.some((peer) => peer.upBytesPerSecond > 0);
   const idle = quietMoment({ uploading, idle: nextIdle, clock: systemClock });

@@ -53,6 +53,7 @@ describe('the sentences for reports', () => {
     [{ code: 'link-damaged' } as const, 'This room link is incomplete or damaged. Ask for the link again.'],
     [{ code: 'keep-copy-failed', name: 'e', detail: 'x' } as const, /^Could not keep a copy of e in this browser; it is shared only while this tab stays open \(x\)\.$/],
     [{ code: 'room-data-deleted-elsewhere', items: 2 } as const, /^Another tab deleted this browser's copy of 2 items open here\. Swarmdrop is fetching them again/],
+    [{ code: 'stored-data-missing', name: 'photos' } as const, /^Parts of photos are no longer in this browser's storage \(it may have been cleared\)\. Swarmdrop is fetching them again/],
     [{ code: 'signaling-member-forgery' } as const, /^Someone in this room sent connection messages in another member’s name\. They were refused/],
     [{ code: 'room-item-limit', limit: 10_000 } as const, /^This room has more than 10,000 items; this page shows and fetches the first 10,000\./],
     [{ code: 'connection-budget-spent', count: 400 } as const, /^This tab holds 400 peer connections, near the browser's limit per tab, so it connects to no new peers for now/],

@@ -87,6 +87,8 @@ export function reportText(report: Report): string {
       return `This tab holds ${report.count} peer connections, near the browser's limit per tab, so it connects to no new peers for now. Connections already open keep working, and it tries again once the browser has freed closed ones.`;
     case 'room-data-deleted-elsewhere':
       return `Another tab deleted this browser's copy of ${report.items === 1 ? 'an item' : `${report.items} items`} open here. Swarmdrop is fetching ${report.items === 1 ? 'it' : 'them'} again from the room; save once ${report.items === 1 ? 'it is' : 'they are'} complete.`;
+    case 'stored-data-missing':
+      return `Parts of ${report.name} are no longer in this browser's storage (it may have been cleared). Swarmdrop is fetching them again from the room; save once it is complete.`;
     case 'room-item-limit':
       return `This room has more than ${report.limit.toLocaleString('en')} items; this page shows and fetches the first ${report.limit.toLocaleString('en')}. Ask whoever shares the rest to share them as folders (a folder is one item), or in another room.`;
     case 'signaling-tampered':

@@ -22,6 +22,8 @@ export type Report =
   | { readonly code: 'keep-copy-failed'; readonly name: string; readonly detail: string }
   /** Another tab of this browser deleted stored data of `items` items open here: they are fetched again. */
   | { readonly code: 'room-data-deleted-elsewhere'; readonly items: number }
+  /** Storage lost chunks of an item held here (cleared by the browser?): they are fetched again. */
+  | { readonly code: 'stored-data-missing'; readonly name: string }
   /** The room reached the items this page takes from a room: more announced ones are not fetched. */
   | { readonly code: 'room-item-limit'; readonly limit: number }
   /** The tab holds `count` RTCPeerConnections, near the browser's per-tab limit, and pauses connecting. */

@@ -125,7 +125,11 @@ export function createSwarm(options: SwarmOptions): Swarm {
   };
   const downloads = createDownloads(ctx, { now, random, ...(options.work ? { work: options.work } : {}) });
   // A chunk the store no longer has (deleted by another tab, storage cleared) is dropped, and peers are told.
-  const serving = createServing(ctx, uploads, now, (itemId, chunkIndex) => itemOps.lose(itemId, [chunkIndex]));
+  const serving = createServing(ctx, uploads, now, (itemId, chunkIndex) => {
+    itemOps.lose(itemId, [chunkIndex]);
+    const name = items.get(itemId)?.signed.manifest.name;
+    if (name !== undefined) events.emit({ type: 'chunks-missing', itemId, name });
+  });
   const itemOps = createItems({ ctx, downloads, autoDownload: () => autoDownload });
   const manifests = createManifestFetch(ctx, (signed) => itemOps.learn(signed), now, options.maxItems);
   const dispatch = createDispatch({ ctx, items: itemOps, manifests, serving, downloads });

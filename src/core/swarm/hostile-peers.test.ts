@@ -167,8 +167,12 @@ describe('hostile members on the data channel', () => {
     const asker = sim.peer();
     const item = await shareBytes(second.swarm, second.store, 'kept.bin', randomBytes(2 * 65_536, 17), 65_536);
     first.swarm.restoreItem(item, [0, 1]); // downloaded earlier, by its records; its storage has since vanished
+    const missing: string[] = [];
+    first.swarm.events.subscribe((event) => void (event.type === 'chunks-missing' && missing.push(event.name)));
     sim.connect(first.swarm, 'A', asker.swarm, 'Q');
     await sim.settle();
+    expect(missing.length).toBeGreaterThan(0); // the person is told (main.tsx words it once per item)
+    expect(new Set(missing)).toEqual(new Set(['kept.bin']));
     // The first holder found out when asked, and went back to downloading; the asker has nobody left.
     expect(statusOf(first.swarm, item.itemId)).toBe('downloading');
     expect(statusOf(asker.swarm, item.itemId)).toBe('downloading');

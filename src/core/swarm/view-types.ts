@@ -38,6 +38,8 @@ export type SwarmEvent =
   | { readonly type: 'item-forgotten'; readonly itemId: string }
   | { readonly type: 'peer-joined'; readonly peerId: string }
   | { readonly type: 'peer-left'; readonly peerId: string }
+  /** Storage no longer had chunks this browser held of an item (another tab deleted them, or the browser cleared its storage): they are fetched again. */
+  | { readonly type: 'chunks-missing'; readonly itemId: string; readonly name: string }
   /** The room holds as many items as it may here: items announced past `limit` are not fetched. */
   | { readonly type: 'room-item-limit'; readonly limit: number }
   /** Dropped for corrupt or malformed data; not reconnected this session. */
