@@ -19,3 +19,10 @@ export type ConnectPeer = (options: {
   onLink(link: PeerLink): void;
   onClose(error?: Error): void;
 }) => PeerConnection | null;
+
+/** How long to stop connecting once the tab's connection budget is spent: the browser reclaims closed ones as it collects garbage. */
+export const budgetRetryMs = 30_000;
+
+/** A signal that starts a connection (not a candidate or an answer). */
+export const isOffer = (data: unknown): boolean =>
+  typeof data === 'object' && data !== null && (data as Record<string, unknown>).type === 'offer';

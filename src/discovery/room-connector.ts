@@ -12,7 +12,7 @@ import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { Logger, PeerLink } from '../core/ports';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, type OpenedEnvelope } from './envelope';
-import type { ConnectPeer, PeerConnection } from './connect-peer';
+import { budgetRetryMs, isOffer, type ConnectPeer, type PeerConnection } from './connect-peer';
 import type { Identity } from './identity';
 import { createAttemptGuard } from './attempt-guard';
 import {
@@ -65,12 +65,6 @@ export interface RoomConnector {
   readonly limits: MeshLimits;
   close(): void;
 }
-
-/** How long to stop connecting once the tab's connection budget is spent: the browser reclaims closed ones as it collects garbage. */
-export const budgetRetryMs = 30_000;
-
-const isOffer = (data: unknown): boolean =>
-  typeof data === 'object' && data !== null && (data as Record<string, unknown>).type === 'offer';
 
 /** Joins the room on every bus and connects to the peers that appear, up to the mesh cap. */
 export function createRoomConnector(options: RoomConnectorOptions): RoomConnector {
