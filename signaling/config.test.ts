@@ -34,6 +34,15 @@ describe('server configuration from the environment', () => {
       ice: { turn: null, staticServers: [] },
       allowedOrigins: undefined,
       trustProxy: false,
+      limits: { maxConnections: 2000, maxConnectionsPerIp: 32, maxSocketsPerTopic: 128 },
+    });
+  });
+
+  it('takes the relay caps from the environment', () => {
+    expect(parse({ MAX_CONNECTIONS: '20000', MAX_CONNECTIONS_PER_IP: '64', MAX_SOCKETS_PER_ROOM: '256' }).limits).toEqual({
+      maxConnections: 20_000,
+      maxConnectionsPerIp: 64,
+      maxSocketsPerTopic: 256,
     });
   });
 
@@ -94,6 +103,13 @@ describe('server configuration from the environment', () => {
     ['ICE_SERVERS', { ICE_SERVERS: '[{"urls":"stun:x","extra":1}]' }, /unknown field "extra"/],
     ['ICE_SERVERS', { ICE_SERVERS: '[7]' }, /entry 0 is not an object/],
     ['ICE_SERVERS', { ...turn, ICE_SERVERS: '[{"urls":"stun:x"}]' }, /cannot be combined with TURN_URLS/],
+    ['MAX_CONNECTIONS', { MAX_CONNECTIONS: '0' }, /whole number from 1 to 10000000 \(got "0"\)/],
+    ['MAX_CONNECTIONS', { MAX_CONNECTIONS: 'lots' }, /whole number/],
+    ['MAX_CONNECTIONS', { MAX_CONNECTIONS: '1e5' }, /whole number/],
+    ['MAX_CONNECTIONS', { MAX_CONNECTIONS: '99999999' }, /whole number from 1 to 10000000/],
+    ['MAX_CONNECTIONS_PER_IP', { MAX_CONNECTIONS_PER_IP: '-3' }, /whole number/],
+    ['MAX_CONNECTIONS_PER_IP', { MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_IP: '11' }, /must not exceed MAX_CONNECTIONS \(10\)/],
+    ['MAX_SOCKETS_PER_ROOM', { MAX_SOCKETS_PER_ROOM: '2.5' }, /whole number/],
   ] as const)('refuses a bad %s with a message naming it', (variable, env, message) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);

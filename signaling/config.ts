@@ -2,6 +2,7 @@
 // a message that names the variable (and never echoes a secret).
 import { readFileSync } from 'node:fs';
 import type { IceServer, IceSettings } from './ice-servers.js';
+import { maxConnections, maxConnectionsPerIp, maxSocketsPerTopic, type RelayLimits } from './limits.js';
 
 /** Everything `main.ts` needs to start the server. */
 export interface ServerConfig {
@@ -13,6 +14,8 @@ export interface ServerConfig {
   readonly ice: Omit<IceSettings, 'stunPort'>;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly trustProxy: boolean;
+  /** The caps the environment may set (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_SOCKETS_PER_ROOM). */
+  readonly limits: Pick<RelayLimits, 'maxConnections' | 'maxConnectionsPerIp' | 'maxSocketsPerTopic'>;
 }
 
 /** A setting that cannot be used; `variable` names it. */
@@ -44,6 +47,9 @@ const maxTurnTtlS = 7 * 24 * 3600;
 /** ICE servers a page is given at most: each costs every connection attempt a gathering round. */
 const maxIceServers = 16;
 
+/** Largest cap the environment may set: far past what one process holds (the file limit bounds sockets first). */
+const maxCapValue = 10_000_000;
+
 /** Boolean spellings that turn a flag on; anything else leaves it off. */
 const trueValues = new Set(['1', 'true', 'yes']);
 
@@ -74,7 +80,31 @@ export function parseConfig(env: Env, readFile: FileReader = (path) => readFileS
     ice: { turn: parseTurn(env), staticServers: parseIceServers(env) },
     allowedOrigins: allowedOrigins.length === 0 ? undefined : allowedOrigins,
     trustProxy: trueValues.has((env['TRUST_PROXY'] ?? '').trim().toLowerCase()),
+    limits: parseCaps(env),
   };
+}
+
+function parseCaps(env: Env): ServerConfig['limits'] {
+  const caps = {
+    maxConnections: parseCount(env, 'MAX_CONNECTIONS', maxConnections),
+    maxConnectionsPerIp: parseCount(env, 'MAX_CONNECTIONS_PER_IP', maxConnectionsPerIp),
+    maxSocketsPerTopic: parseCount(env, 'MAX_SOCKETS_PER_ROOM', maxSocketsPerTopic),
+  };
+  if (caps.maxConnectionsPerIp > caps.maxConnections) {
+    throw new ConfigError('MAX_CONNECTIONS_PER_IP', `(${caps.maxConnectionsPerIp}) must not exceed MAX_CONNECTIONS (${caps.maxConnections})`);
+  }
+  return caps;
+}
+
+/** A whole number from 1 to `maxCapValue`, or `fallback` when unset. */
+function parseCount(env: Env, variable: string, fallback: number): number {
+  const raw = env[variable]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > maxCapValue) {
+    throw new ConfigError(variable, `must be a whole number from 1 to ${maxCapValue} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
 }
 
 function parsePort(env: Env, variable: string, fallback: number): number {

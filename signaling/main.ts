@@ -19,6 +19,7 @@ async function start(config: ServerConfig): Promise<Relay> {
     tls: config.tls,
     stunPort: config.stunPort,
     ice: config.ice,
+    limits: config.limits,
   });
 }
 

@@ -2,6 +2,7 @@
 // Real sockets, so tests wait for what arrives; the reconnect backoff runs on a manual clock.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
+import { parseConfig } from '../../signaling/config';
 import { createRelay, type Relay } from '../../signaling/relay';
 import { createManualClock, type Clock } from '../core/clock';
 import { waitFor } from '../test-support/swarm-fixtures';
@@ -125,7 +126,8 @@ describe('relay client', () => {
   });
 
   it('asks again with backoff while the room is full at the relay, says so, and is in once a place frees up', async () => {
-    const relay = await createRelay({ port: 0, host: '127.0.0.1', log: () => undefined, limits: { maxSocketsPerTopic: 1 } });
+    // A room of one, as MAX_SOCKETS_PER_ROOM=1 in the environment makes it.
+    const relay = await createRelay({ port: 0, host: '127.0.0.1', log: () => undefined, limits: parseConfig({ MAX_SOCKETS_PER_ROOM: '1' }).limits });
     relays.push(relay);
     const port = relay.address.port;
     const first = client(port);
