@@ -6,6 +6,7 @@ import { errorForLog, topicForLog, type Log } from './log.js';
 import { encodeServerFrame, isParseError, parseClientFrame, type ClientFrame, type ErrorCode, type ServerFrame } from './protocol.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 import { createTopicRegistry } from './topics.js';
+import type { RelayMetrics } from './metrics.js';
 
 /** What the hub needs: the limits in force and where to report. */
 export interface HubOptions {
@@ -13,6 +14,8 @@ export interface HubOptions {
   readonly log: Log;
   /** Clock for ICE credential refresh; injected so tests need not wait. */
   readonly now?: () => number;
+  /** Where frames are counted (GET /metrics). */
+  readonly metrics?: Pick<RelayMetrics, 'frameIn' | 'frameOut'>;
 }
 
 /** What a socket is told besides the pub/sub traffic. */
@@ -27,6 +30,8 @@ export interface Hub {
   /** One heartbeat: terminate sockets that missed the previous ping, ping the rest. */
   sweep(): void;
   readonly connectionCount: number;
+  /** Rooms (topics) with at least one member. */
+  readonly roomCount: number;
 }
 
 /** Everything the relay keeps about one live socket. */
@@ -52,7 +57,7 @@ const closePolicyViolation = 1008;
 const maxLoggedReasonChars = 64;
 
 /** Builds the hub; all state lives in this closure, nothing at module level. */
-export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
+export function createHub({ limits, log, now = Date.now, metrics }: HubOptions): Hub {
   const sessions = new Set<Session>();
   const registry = createTopicRegistry<Session>(limits.maxSocketsPerTopic);
   let nextId = 1;
@@ -119,6 +124,7 @@ export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
   }
 
   function dispatch(session: Session, frame: ClientFrame): void {
+    metrics?.frameIn(frame.type);
     switch (frame.type) {
       case 'subscribe':
         return subscribe(session, frame.topic);
@@ -153,20 +159,24 @@ export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
     if (!sender.topics.has(topic)) return sendError(sender, 'not-subscribed', 'subscribe before publishing');
     // Encoded once into one Buffer that every recipient's socket queues by reference, not a copy each.
     const frame = Buffer.from(encodeServerFrame({ type: 'message', topic, data }), 'utf8');
+    let delivered = 0;
     for (const member of registry.members(topic)) {
-      if (member !== sender) deliver(member, frame);
+      if (member !== sender && deliver(member, frame)) delivered++;
     }
+    metrics?.frameOut('message', delivered);
   }
 
-  function deliver(target: Session, frame: string | Buffer): void {
-    if (target.ws.readyState !== wsOpen) return;
+  /** Sends a frame to a socket; false if it was not sent (closed, or cut as a slow consumer). */
+  function deliver(target: Session, frame: string | Buffer): boolean {
+    if (target.ws.readyState !== wsOpen) return false;
     if (target.ws.bufferedAmount > limits.slowConsumerBytes) {
       log({ event: 'slow-consumer', socket: target.id, bufferedBytes: target.ws.bufferedAmount });
       drop(target);
       target.ws.terminate();
-      return;
+      return false;
     }
     target.ws.send(frame, { binary: false });
+    return true;
   }
 
   function offend(session: Session, code: ErrorCode, message: string): void {
@@ -181,7 +191,7 @@ export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
   }
 
   function send(session: Session, frame: ServerFrame): void {
-    deliver(session, encodeServerFrame(frame));
+    if (deliver(session, encodeServerFrame(frame))) metrics?.frameOut(frame.type);
   }
 
   /** Forgets a socket everywhere; idempotent, because both a cut and the later 'close' call it. */
@@ -212,6 +222,9 @@ export function createHub({ limits, log, now = Date.now }: HubOptions): Hub {
     sweep,
     get connectionCount() {
       return sessions.size;
+    },
+    get roomCount() {
+      return registry.topicCount;
     },
   };
 }

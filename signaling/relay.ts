@@ -11,8 +11,9 @@ import { createIceProvider, noIceSettings, type IceSettings } from './ice-server
 import { defaultRelayLimits, type RelayLimits } from './limits.js';
 import { errorForLog, logToStderr, type Log } from './log.js';
 import { isOriginAllowed } from './origin.js';
-import { createStaticHandler, sendText } from './static-files.js';
+import { createStaticHandler, sendJson, sendText } from './static-files.js';
 import { createStunServer, type StunServer } from './stun-server.js';
+import { countingRefusals, createRelayMetrics } from './metrics.js';
 
 /** How to build a relay; every field is optional so tests can write `createRelay({ port: 0 })`. */
 export interface RelayOptions {
@@ -56,6 +57,12 @@ export interface Relay {
 /** The only path that upgrades to WebSocket, so the page's own paths can never be hijacked. */
 export const signalPath = '/signal';
 
+/** Health for load balancers and operators: JSON, counts only (no room ids, no addresses). */
+export const healthPath = '/healthz';
+
+/** Prometheus scrape path: counts only, by frame type and refusal reason. */
+export const metricsPath = '/metrics';
+
 /** Default bind address: loopback, so a test or dev run is never exposed by accident. */
 const defaultHost = '127.0.0.1';
 
@@ -68,10 +75,11 @@ const perIpRetryAfterSeconds = 10;
 /** Starts a relay; rejects if it cannot listen (e.g. the port is taken). */
 export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const limits: RelayLimits = { ...defaultRelayLimits, ...options.limits };
-  const log = options.log ?? logToStderr;
   const host = options.host ?? defaultHost;
   const now = options.now ?? Date.now;
-  const hub = createHub({ limits, log, now });
+  const metrics = createRelayMetrics({ sockets: () => hub.connectionCount, rooms: () => hub.roomCount });
+  const log = countingRefusals(options.log ?? logToStderr, metrics);
+  const hub = createHub({ limits, log, now, metrics });
   const perIp = createConnectionQuota(limits.maxConnectionsPerIp);
   const trustProxy = options.trustProxy ?? false;
   // HACK: @types/ws 8.18 does not declare `closeTimeout` yet; ws 8.23 (node_modules/ws/lib/websocket-server.js) reads it.
@@ -88,7 +96,16 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
 
   wss.on('error', (error) => log({ event: 'wss-error', ...errorForLog(error) }));
   server.on('request', (req, res) => {
-    if (pathnameOf(req.url) === signalPath) return sendText(res, 426, 'upgrade required', { Upgrade: 'websocket' });
+    const path = pathnameOf(req.url);
+    if (path === signalPath) return sendText(res, 426, 'upgrade required', { Upgrade: 'websocket' });
+    if (path === healthPath) return sendJson(res, { up: !closing, redis: 'not configured', sockets: hub.connectionCount, rooms: hub.roomCount });
+    if (path === metricsPath) {
+      metrics.registry.metrics().then(
+        (text) => sendText(res, 200, text, { 'Content-Type': metrics.registry.contentType }),
+        (error: unknown) => sendText(res, 500, `metrics failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      return;
+    }
     void serveStatic(req, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -79,6 +79,11 @@ export function sendText(res: ServerResponse, status: number, body: string, extr
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
+/** A JSON response with the same headers as every other (not cached). */
+export function sendJson(res: ServerResponse, body: unknown): void {
+  sendText(res, 200, JSON.stringify(body), { 'Content-Type': 'application/json' });
+}
+
 async function serve(root: string | undefined, req: IncomingMessage, res: ServerResponse, log: Log): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
   const pathname = decodePathname(req.url ?? '/');
