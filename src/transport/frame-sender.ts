@@ -146,13 +146,19 @@ export function createFrameSender(deps: FrameSenderDeps): FrameSender {
   };
 }
 
-/** `defer` for pages: a MessageChannel task, which (unlike a timer) a hidden tab does not throttle. */
-export function afterQueuedTasks(): (task: () => void) => void {
-  const tasks: (() => void)[] = [];
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => tasks.shift()?.();
-  return (task) => {
-    tasks.push(task);
-    channel.port2.postMessage(null);
-  };
+/** The page's one channel for `deferToNextTask` (made on first use), and the tasks waiting on it. */
+let taskChannel: MessageChannel | null = null;
+const waitingTasks: (() => void)[] = [];
+
+/**
+ * `defer` for pages: runs `task` after the tasks already queued, through a MessageChannel, which
+ * (unlike a timer) a hidden tab does not throttle. One channel serves every link of the page.
+ */
+export function deferToNextTask(task: () => void): void {
+  if (!taskChannel) {
+    taskChannel = new MessageChannel();
+    taskChannel.port1.onmessage = () => waitingTasks.shift()?.();
+  }
+  waitingTasks.push(task);
+  taskChannel.port2.postMessage(null);
 }

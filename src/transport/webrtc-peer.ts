@@ -11,7 +11,7 @@ import { createIceRecovery, type IceRestartAction, type IceState } from './ice-r
 import { createPathWatch, selectedPairCounters } from './path-watch';
 import { routeFromStats, selectedPair, type Route } from './route';
 import { linkError, type LinkErrorCode } from './link-error';
-import { afterQueuedTasks, createFrameSender, type FrameChannel } from './frame-sender';
+import { createFrameSender, deferToNextTask, type FrameChannel } from './frame-sender';
 import { framesOfMessage } from '../core/protocol/batch';
 
 /** What a WebRTC peer reports while it connects. */
@@ -110,7 +110,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
     // RTCDataChannel.send is typed for ArrayBuffer-backed views; every frame is one (encodeFrame and packFrames allocate them).
     channel: () => channel() as FrameChannel | null,
     drained: (dc) => drained(dc as RTCDataChannel),
-    defer: afterQueuedTasks(),
+    defer: deferToNextTask,
     highWatermarkBytes,
     maxQueuedBytes: maxQueuedBytesPerLink,
     onOverflow: (queued) => fail('ERR_PEER_NOT_READING', `the peer reads nothing while it keeps asking (${Math.round(queued / 1048576)} MiB queued for it)`),
