@@ -65,13 +65,41 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const clock = options.clock ?? systemClock;
   const topics = new Set<string>();
   let socket: WebSocket | null = null;
-  let attempt = 0;
   let closed = false;
-  let retryTimer: TimerHandle | null = null;
   /** Topics the relay confirmed on this socket; the others wait for it (a full room is retried). */
   const confirmed = new Set<string>();
-  let fullAttempt = 0;
-  let fullTimer: TimerHandle | null = null;
+
+  /** Runs `retry` after a full-jitter wait whose cap doubles per attempt, from `baseBackoffMs` to `maxBackoffMs`. */
+  const backoff = (retry: () => void) => {
+    let attempt = 0;
+    let timer: TimerHandle | null = null;
+    return {
+      schedule(): void {
+        if (closed || timer !== null) return;
+        const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
+        attempt = Math.min(attempt + 1, 16);
+        timer = clock.setTimeout(() => {
+          timer = null;
+          retry();
+        }, random() * capMs);
+      },
+      /** It worked: the next wait starts from the shortest again. Whether any retry had been scheduled. */
+      reset(): boolean {
+        const retried = attempt > 0;
+        attempt = 0;
+        return retried;
+      },
+      cancel(): void {
+        if (timer !== null) clock.clearTimeout(timer);
+        timer = null;
+      },
+    };
+  };
+  const reconnect = backoff(() => connect());
+  // The room is full at the relay: ask again, with the same backoff as reconnecting, until there is room.
+  const resubscribe = backoff(() => {
+    for (const topic of topics) if (!confirmed.has(topic)) sendJson({ type: 'subscribe', topic });
+  });
 
   const sendJson = (frame: object): boolean => {
     if (socket?.readyState !== socketOpen) return false;
@@ -85,15 +113,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     if (frame.type === 'message' && typeof frame.topic === 'string' && typeof frame.data === 'string') {
       if (topics.has(frame.topic)) options.onMessage(frame.topic, frame.data);
     } else if (frame.type === 'subscribed' && typeof frame.topic === 'string') {
-      attempt = 0;
+      reconnect.reset();
       if (!topics.has(frame.topic)) return;
       confirmed.add(frame.topic);
-      if (fullAttempt > 0) options.onStatus?.('open');
-      fullAttempt = 0;
+      if (resubscribe.reset()) options.onStatus?.('open');
       options.onSubscribed(frame.topic);
     } else if (frame.type === 'error' && frame.code === 'topic-full') {
       options.onStatus?.('room-full', 'the room is full at the relay');
-      retrySubscribing();
+      resubscribe.schedule();
     } else if (frame.type === 'ice-servers') {
       const servers = parseIceServers(frame.iceServers);
       if (servers) options.onIceServers?.(servers);
@@ -103,27 +130,6 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     }
   };
 
-  /** The room is full at the relay: ask again, with the same backoff as reconnecting, until there is room. */
-  const retrySubscribing = (): void => {
-    if (closed || fullTimer !== null) return;
-    const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** fullAttempt);
-    fullAttempt = Math.min(fullAttempt + 1, 16);
-    fullTimer = clock.setTimeout(() => {
-      fullTimer = null;
-      for (const topic of topics) if (!confirmed.has(topic)) sendJson({ type: 'subscribe', topic });
-    }, random() * capMs);
-  };
-
-  const scheduleReconnect = (): void => {
-    if (closed || retryTimer !== null) return;
-    const capMs = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
-    attempt = Math.min(attempt + 1, 16);
-    retryTimer = clock.setTimeout(() => {
-      retryTimer = null;
-      connect();
-    }, random() * capMs);
-  };
-
   const connect = (): void => {
     options.onStatus?.('connecting');
     let ws: WebSocket;
@@ -131,7 +137,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       ws = createSocket(options.url);
     } catch (error) {
       options.onStatus?.('closed', `cannot reach the relay: ${String(error)}`);
-      return scheduleReconnect();
+      return reconnect.schedule();
     }
     socket = ws;
     confirmed.clear();
@@ -145,7 +151,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       socket = null;
       if (closed) return;
       options.onStatus?.('closed', `relay connection closed (${event.code})`);
-      scheduleReconnect();
+      reconnect.schedule();
     };
     ws.onerror = () => undefined; // always followed by onclose, which reconnects
   };
@@ -164,8 +170,8 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     publish: (topic, data) => sendJson({ type: 'publish', topic, data }),
     close() {
       closed = true;
-      if (retryTimer !== null) clock.clearTimeout(retryTimer);
-      if (fullTimer !== null) clock.clearTimeout(fullTimer);
+      reconnect.cancel();
+      resubscribe.cancel();
       socket?.close(1000, 'bye');
       socket = null;
     },
