@@ -3,6 +3,7 @@
 // whose attempts keep failing, must spend its own allowance, not everyone's: attempts with each peer
 // are rate-limited, and a peer whose attempts failed `maxFailedAttemptsPerPeer` times in a row is not
 // tried again this session. Identities are signed keys, so this sticks to the peer.
+import { setRecent } from '../core/recent-map';
 
 /** Attempts with one peer at once in a burst: a link, a retry after a drop, one after an ICE failure. */
 export const attemptBurstPerPeer = 3;
@@ -39,7 +40,6 @@ export function createAttemptGuard(now: () => number): AttemptGuard {
   const recordOf = (peerId: string): PeerRecord => {
     let record = peers.get(peerId);
     if (record) {
-      peers.delete(peerId); // re-inserted below: least recently seen first
       const earned = Math.floor((now() - record.refilledMs) / attemptRefillMs);
       if (earned > 0) {
         record.tokens = Math.min(attemptBurstPerPeer, record.tokens + earned);
@@ -48,9 +48,7 @@ export function createAttemptGuard(now: () => number): AttemptGuard {
     } else {
       record = { tokens: attemptBurstPerPeer, refilledMs: now(), failures: 0 };
     }
-    peers.set(peerId, record);
-    const oldest = peers.keys().next();
-    if (peers.size > maxGuardedPeers && !oldest.done) peers.delete(oldest.value);
+    setRecent(peers, peerId, record, maxGuardedPeers); // least recently seen are forgotten first
     return record;
   };
 

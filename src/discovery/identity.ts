@@ -3,6 +3,7 @@
 // so nobody else can speak under its id, and a ban sticks to the key. P-256 rather than Ed25519:
 // every browser's WebCrypto has it (Ed25519 came to Chromium only in 137).
 import { fromBase64Url, sha256, toBase64Url, toHex } from '../core/bytes';
+import { setRecent } from '../core/recent-map';
 
 const signing = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const signature = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -64,8 +65,7 @@ export function createKeyRing(): KeyRing {
   const importKey = async (publicKey: string): Promise<{ peerId: string; key: CryptoKey } | null> => {
     const cached = known.get(publicKey);
     if (cached) {
-      known.delete(publicKey);
-      known.set(publicKey, cached);
+      setRecent(known, publicKey, cached, maxKnownKeys);
       return cached;
     }
     const raw = fromBase64Url(publicKey);
@@ -73,9 +73,7 @@ export function createKeyRing(): KeyRing {
     try {
       const key = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, signing, false, ['verify']);
       const entry = { peerId: await peerIdOf(raw), key };
-      known.set(publicKey, entry);
-      const oldest = known.keys().next();
-      if (known.size > maxKnownKeys && !oldest.done) known.delete(oldest.value);
+      setRecent(known, publicKey, entry, maxKnownKeys);
       return entry;
     } catch {
       return null; // not a point on the curve

@@ -1,5 +1,6 @@
 // The peers of a room we have heard of, with what they last said: who to invite when we have room.
 import { shuffleInPlace } from '../core/shuffle';
+import { setRecent } from '../core/recent-map';
 import type { HelloPayload, MeshLimits } from './mesh';
 
 /** Most peers remembered: bounds the memory a noisy room member can make us spend. */
@@ -38,10 +39,8 @@ export function createPeerBook(limits: MeshLimits, random: () => number, now: ()
   return {
     heard(peerId, hello) {
       const known = peers.get(peerId);
-      peers.delete(peerId); // re-insert: the map's order is least recently heard first
-      peers.set(peerId, { hello: hello ?? known?.hello ?? unknown, greeted: hello !== undefined || (known?.greeted ?? false), snoozedUntil: known?.snoozedUntil ?? 0 });
-      const oldest = peers.keys().next();
-      if (peers.size > maxRememberedPeers && !oldest.done) peers.delete(oldest.value);
+      const entry = { hello: hello ?? known?.hello ?? unknown, greeted: hello !== undefined || (known?.greeted ?? false), snoozedUntil: known?.snoozedUntil ?? 0 };
+      setRecent(peers, peerId, entry, maxRememberedPeers); // least recently heard are forgotten first
     },
     snooze(peerId) {
       const entry = peers.get(peerId);

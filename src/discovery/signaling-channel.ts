@@ -2,6 +2,7 @@
 // published to every bus, in sequence order, and each authentic one is handled once. Per-sender
 // sequence numbers drop replays, and the copies that arrive over a second bus.
 import type { Logger } from '../core/ports';
+import { setRecent } from '../core/recent-map';
 import type { RoomKeys } from '../core/room-keys';
 import { broadcastRecipient, openEnvelope, peekAddresses, sealEnvelope, type EnvelopeType, type OpenedEnvelope } from './envelope';
 import { createKeyRing, type Identity } from './identity';
@@ -99,10 +100,7 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
     const { envelope } = opened;
     if (Math.abs(options.now() - envelope.ts) > maxClockSkewMs) return log('envelope-rejected', { reason: 'stale', peerId: envelope.from });
     if (envelope.seq <= (lastSeqFrom.get(envelope.from) ?? 0)) return log('envelope-rejected', { reason: 'replayed' });
-    lastSeqFrom.delete(envelope.from); // re-inserted: the map's order is least recently heard first
-    lastSeqFrom.set(envelope.from, envelope.seq);
-    const oldest = lastSeqFrom.keys().next();
-    if (lastSeqFrom.size > maxTrackedSenders && !oldest.done) lastSeqFrom.delete(oldest.value);
+    setRecent(lastSeqFrom, envelope.from, envelope.seq, maxTrackedSenders); // least recently heard are forgotten first
     if (!closed) options.onEnvelope(envelope);
   };
 
