@@ -57,9 +57,9 @@ export interface RoomPersistenceDeps {
   readonly now?: () => number;
   /**
    * Resolves when the page has a moment to spare and peers are not downloading from it (the app's is
-   * app/quiet-moment.ts). Each copy into storage waits for one: measured with 2,000 small items, copying them all at once while serving them delayed the
-   * friend's page by 0.5–0.7 s to show them all. Within an item the copy runs on, so a big file is
-   * kept at full speed.
+   * app/quiet-moment.ts). Each copy into storage waits for one: measured with 2,000 small items,
+   * copying them all at once while serving them delayed the friend's page by 0.5–0.7 s to show them
+   * all. Within an item the copy runs on, so a big file is kept at full speed.
    */
   readonly idle?: () => Promise<void>;
   /** The other tabs of this browser (app/tab-sync.ts); one tab alone when absent. */
@@ -88,17 +88,17 @@ export function createRoomPersistence(deps: RoomPersistenceDeps): RoomPersistenc
   const now = deps.now ?? Date.now;
   const idle = deps.idle ?? (() => Promise.resolve());
   const tabs = deps.tabs ?? soloTab;
+  /** The copies of shared items into storage, one after another. */
+  let copies: Promise<void> = Promise.resolve();
+  /** Items copied since the last log line. */
+  let keptSinceLog = 0;
+  let current: RoomRecord | null = null;
   /** Writes the open room's record, merged with what other tabs wrote, one tab at a time. */
   const writeCurrent = (record: RoomRecord): Promise<void> =>
     tabs.withLock(roomLock(record.roomId), async () => {
       current = merged(await deps.rooms.get(record.roomId), record);
       await deps.rooms.put(current);
     });
-  /** The copies of shared items into storage, one after another. */
-  let copies: Promise<void> = Promise.resolve();
-  /** Items copied since the last log line. */
-  let keptSinceLog = 0;
-  let current: RoomRecord | null = null;
   let writes: Promise<void> = Promise.resolve();
   const progress = new Map<string, number>();
   const keeping = createDerivedStore<KeepingSnapshot>(() => new Map(progress), 100);
