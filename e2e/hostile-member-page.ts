@@ -11,7 +11,7 @@ import { sealEnvelope } from '../src/discovery/envelope';
 import { createIdentity, type Identity } from '../src/discovery/identity';
 import { createRelayClient } from '../src/discovery/relay-client';
 import { createRoomConnector, type BusFactory } from '../src/discovery/room-connector';
-import { openSignalingChannel, type SignalingChannel } from '../src/discovery/signaling-channel';
+import { openSignalingChannel } from '../src/discovery/signaling-channel';
 import { createConnectionBudget } from '../src/transport/connection-budget';
 import { createIceConfig } from '../src/transport/ice-config';
 import { createWebRtcPeer } from '../src/transport/webrtc-peer';
@@ -179,20 +179,18 @@ const hostile: HostileMember = {
     if (!keys) throw new Error('join first');
     const flooder = await identityBelow(victims);
     ownIds.add(flooder.peerId);
-    let channel: SignalingChannel | null = null;
-    await new Promise<void>((resolve) => {
-      channel = openSignalingChannel({
-        keys: keys as RoomKeys,
-        identity: flooder,
-        now: Date.now,
-        buses: [relayBus],
-        log: () => undefined,
-        onEnvelope: () => undefined,
-        onSubscribed: () => resolve(),
-      });
+    let subscribed: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (subscribed = resolve));
+    const flood = openSignalingChannel({
+      keys,
+      identity: flooder,
+      now: Date.now,
+      buses: [relayBus],
+      log: () => undefined,
+      onEnvelope: () => undefined,
+      onSubscribed: () => subscribed(),
     });
-    const flood = channel as SignalingChannel | null;
-    if (!flood) throw new Error('no channel');
+    await ready;
     flood.send('*', 'hello', { links: 0, cap: 30 });
     let sent = 0;
     for (let i = 0; i < perPeer; i++) {
