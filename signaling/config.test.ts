@@ -35,7 +35,24 @@ describe('server configuration from the environment', () => {
       allowedOrigins: undefined,
       trustProxy: false,
       limits: { maxConnections: 2000, maxConnectionsPerIp: 32, maxSocketsPerTopic: 128 },
+      redisUrl: undefined,
+      relayUrls: [],
     });
+  });
+
+  it('takes a Redis to share rooms through, and the other relays of the pool', () => {
+    const config = parse({ REDIS_URL: ' redis://:pw@10.0.0.5:6379/0 ', RELAY_URLS: 'wss://b.example/signal, ws://127.0.0.1:9000/signal' });
+    expect(config.redisUrl).toBe('redis://:pw@10.0.0.5:6379/0');
+    expect(config.relayUrls).toEqual(['wss://b.example/signal', 'ws://127.0.0.1:9000/signal']);
+    expect(parse({ REDIS_URL: 'rediss://cache.example:6380' }).redisUrl).toBe('rediss://cache.example:6380');
+  });
+
+  it('never puts the Redis URL (and its password) in an error', () => {
+    for (const REDIS_URL of ['http://:hunter2@x.example', 'redis://:hunter2@', ':hunter2']) {
+      const error = errorOf({ REDIS_URL });
+      expect(error.variable).toBe('REDIS_URL');
+      expect(error.message).not.toContain('hunter2');
+    }
   });
 
   it('takes the relay caps from the environment', () => {
@@ -110,6 +127,10 @@ describe('server configuration from the environment', () => {
     ['MAX_CONNECTIONS_PER_IP', { MAX_CONNECTIONS_PER_IP: '-3' }, /whole number/],
     ['MAX_CONNECTIONS_PER_IP', { MAX_CONNECTIONS: '10', MAX_CONNECTIONS_PER_IP: '11' }, /must not exceed MAX_CONNECTIONS \(10\)/],
     ['MAX_SOCKETS_PER_ROOM', { MAX_SOCKETS_PER_ROOM: '2.5' }, /whole number/],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }, /redis:\/\/ or rediss:\/\//],
+    ['RELAY_URLS', { RELAY_URLS: 'https://b.example/signal' }, /not a ws:\/\/ or wss:\/\/ URL/],
+    ['RELAY_URLS', { RELAY_URLS: 'b.example' }, /not a ws:\/\/ or wss:\/\/ URL/],
+    ['RELAY_URLS', { RELAY_URLS: Array.from({ length: 16 }, (_, i) => `wss://r${i}.example/signal`).join(',') }, /more than 15 relays/],
   ] as const)('refuses a bad %s with a message naming it', (variable, env, message) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);

@@ -16,6 +16,10 @@ export interface ServerConfig {
   readonly trustProxy: boolean;
   /** The caps the environment may set (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_SOCKETS_PER_ROOM). */
   readonly limits: Pick<RelayLimits, 'maxConnections' | 'maxConnectionsPerIp' | 'maxSocketsPerTopic'>;
+  /** REDIS_URL: share rooms with the other relays of a pool; undefined: embedded, alone. */
+  readonly redisUrl: string | undefined;
+  /** RELAY_URLS: the other relays of the pool (WebSocket URLs), for pages to fail over to. */
+  readonly relayUrls: readonly string[];
 }
 
 /** A setting that cannot be used; `variable` names it. */
@@ -50,6 +54,12 @@ const maxIceServers = 16;
 /** Largest cap the environment may set: far past what one process holds (the file limit bounds sockets first). */
 const maxCapValue = 10_000_000;
 
+/** Other relays a page is told at most: the page keeps this many (src/discovery/relay-urls.ts) and a pool rarely needs more. */
+const maxPoolRelays = 15;
+
+/** Longest relay URL: the page refuses longer ones, so the relay refuses to hand them out. */
+const maxRelayUrlChars = 2048;
+
 /** Boolean spellings that turn a flag on; anything else leaves it off. */
 const trueValues = new Set(['1', 'true', 'yes']);
 
@@ -81,7 +91,45 @@ export function parseConfig(env: Env, readFile: FileReader = (path) => readFileS
     allowedOrigins: allowedOrigins.length === 0 ? undefined : allowedOrigins,
     trustProxy: trueValues.has((env['TRUST_PROXY'] ?? '').trim().toLowerCase()),
     limits: parseCaps(env),
+    redisUrl: parseRedisUrl(env),
+    relayUrls: parseRelayUrls(env),
   };
+}
+
+function parseRedisUrl(env: Env): string | undefined {
+  const raw = env['REDIS_URL']?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'is not a URL (expected redis://HOST:PORT or rediss://HOST:PORT)');
+  }
+  // Never echo the URL: it may carry a password.
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL with a host');
+  }
+  return raw;
+}
+
+function parseRelayUrls(env: Env): readonly string[] {
+  const urls = (env['RELAY_URLS'] ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  if (urls.length > maxPoolRelays) throw new ConfigError('RELAY_URLS', `lists more than ${maxPoolRelays} relays`);
+  for (const url of urls) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (parsed === null || (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') || parsed.hostname === '' || url.length > maxRelayUrlChars) {
+      throw new ConfigError('RELAY_URLS', `holds ${JSON.stringify(url.slice(0, 80))}, not a ws:// or wss:// URL (e.g. wss://relay2.example.org/signal)`);
+    }
+  }
+  return urls;
 }
 
 function parseCaps(env: Env): ServerConfig['limits'] {

@@ -7,6 +7,7 @@ import { encodeServerFrame, isParseError, parseClientFrame, type ClientFrame, ty
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 import { createTopicRegistry } from './topics.js';
 import type { RelayMetrics } from './metrics.js';
+import type { BridgedMessage, RoomBridge } from './room-bridge.js';
 
 /** What the hub needs: the limits in force and where to report. */
 export interface HubOptions {
@@ -16,12 +17,16 @@ export interface HubOptions {
   readonly now?: () => number;
   /** Where frames are counted (GET /metrics). */
   readonly metrics?: Pick<RelayMetrics, 'frameIn' | 'frameOut'>;
+  /** Other relay processes sharing the rooms (Redis); absent: this process is alone. */
+  readonly bridge?: RoomBridge;
 }
 
 /** What a socket is told besides the pub/sub traffic. */
 export interface AttachOptions {
   /** Its ICE servers (minted anew at each call); absent when the relay hands out none. */
   readonly ice?: () => IceOffer;
+  /** The other relays of this pool, told to the page so it can fail over to them; absent or empty: none. */
+  readonly relays?: readonly string[];
 }
 
 /** Owns every accepted socket; the relay hands sockets in and drives the heartbeat. */
@@ -29,6 +34,13 @@ export interface Hub {
   attach(ws: WebSocket, options?: AttachOptions): void;
   /** One heartbeat: terminate sockets that missed the previous ping, ping the rest. */
   sweep(): void;
+  /** Delivers a message another relay process published to a room members of ours are in. */
+  deliverBridged(message: BridgedMessage): void;
+  /**
+   * Tells every member of every room it is subscribed, as after a reconnect: pages then say hello
+   * again, reaching the peers on other processes whose hellos were lost while the bridge was down.
+   */
+  announceAgain(): void;
   readonly connectionCount: number;
   /** Rooms (topics) with at least one member. */
   readonly roomCount: number;
@@ -57,7 +69,7 @@ const closePolicyViolation = 1008;
 const maxLoggedReasonChars = 64;
 
 /** Builds the hub; all state lives in this closure, nothing at module level. */
-export function createHub({ limits, log, now = Date.now, metrics }: HubOptions): Hub {
+export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubOptions): Hub {
   const sessions = new Set<Session>();
   const registry = createTopicRegistry<Session>(limits.maxSocketsPerTopic);
   let nextId = 1;
@@ -86,6 +98,7 @@ export function createHub({ limits, log, now = Date.now, metrics }: HubOptions):
     });
     log({ event: 'socket-opened', socket: session.id, connections: sessions.size });
     sendIceServers(session);
+    if (options.relays !== undefined && options.relays.length > 0) send(session, { type: 'relays', urls: options.relays });
   }
 
   /**
@@ -127,43 +140,74 @@ export function createHub({ limits, log, now = Date.now, metrics }: HubOptions):
     metrics?.frameIn(frame.type);
     switch (frame.type) {
       case 'subscribe':
-        return subscribe(session, frame.topic);
+        return subscribe(session, frame.topic, frame.peer);
       case 'leave':
         return leave(session, frame.topic);
       case 'publish':
-        return publish(session, frame.topic, frame.data);
+        return publish(session, frame.topic, frame.data, frame.to);
       case 'ping':
         return send(session, { type: 'pong' });
     }
   }
 
-  function subscribe(session: Session, topic: string): void {
+  function subscribe(session: Session, topic: string, peer: string | undefined): void {
     if (!session.topics.has(topic) && session.topics.size >= limits.maxTopicsPerSocket) {
       return sendError(session, 'too-many-topics', 'socket is in too many topics');
     }
-    if (registry.join(topic, session) === 'topic-full') {
+    const joined = registry.join(topic, session, peer);
+    if (joined === 'topic-full') {
       log({ event: 'topic-full', socket: session.id, topic: topicForLog(topic) });
       return sendError(session, 'topic-full', 'topic is full');
     }
     session.topics.add(topic);
+    if (joined === 'joined' && registry.members(topic).size === 1) bridge?.open(topic);
+    // Members on this process: others elsewhere in the pool are not counted (the page does not need them).
     send(session, { type: 'subscribed', topic, peers: registry.members(topic).size - 1 });
   }
 
   function leave(session: Session, topic: string): void {
-    registry.leave(topic, session);
-    session.topics.delete(topic);
+    leaveTopic(session, topic);
     send(session, { type: 'left', topic });
   }
 
-  function publish(sender: Session, topic: string, data: string): void {
+  function leaveTopic(session: Session, topic: string): void {
+    if (!session.topics.delete(topic)) return;
+    registry.leave(topic, session);
+    if (registry.members(topic).size === 0) bridge?.close(topic);
+  }
+
+  /**
+   * Room-wide: every other local member, and the other processes. Addressed: the local socket(s) of
+   * that peer only; when it has none here, the other processes (where it may be).
+   */
+  function publish(sender: Session, topic: string, data: string, to: string | undefined): void {
     if (!sender.topics.has(topic)) return sendError(sender, 'not-subscribed', 'subscribe before publishing');
+    const local = to === undefined ? registry.members(topic) : registry.addressed(topic, to);
+    const delivered = deliverAll(local, topic, data, sender);
+    if (to === undefined) bridge?.publish({ topic, data });
+    else if (delivered === 0 && !local.has(sender)) bridge?.publish({ topic, data, to });
+  }
+
+  function deliverBridged({ topic, data, to }: BridgedMessage): void {
+    deliverAll(to === undefined ? registry.members(topic) : registry.addressed(topic, to), topic, data, null);
+  }
+
+  function deliverAll(targets: ReadonlySet<Session>, topic: string, data: string, sender: Session | null): number {
+    if (targets.size === 0) return 0;
     // Encoded once into one Buffer that every recipient's socket queues by reference, not a copy each.
     const frame = Buffer.from(encodeServerFrame({ type: 'message', topic, data }), 'utf8');
     let delivered = 0;
-    for (const member of registry.members(topic)) {
+    for (const member of targets) {
       if (member !== sender && deliver(member, frame)) delivered++;
     }
     metrics?.frameOut('message', delivered);
+    return delivered;
+  }
+
+  function announceAgain(): void {
+    for (const session of sessions) {
+      for (const topic of session.topics) send(session, { type: 'subscribed', topic, peers: registry.members(topic).size - 1 });
+    }
   }
 
   /** Sends a frame to a socket; false if it was not sent (closed, or cut as a slow consumer). */
@@ -196,8 +240,7 @@ export function createHub({ limits, log, now = Date.now, metrics }: HubOptions):
 
   /** Forgets a socket everywhere; idempotent, because both a cut and the later 'close' call it. */
   function drop(session: Session): void {
-    for (const topic of session.topics) registry.leave(topic, session);
-    session.topics.clear();
+    for (const topic of [...session.topics]) leaveTopic(session, topic);
     sessions.delete(session);
   }
 
@@ -220,6 +263,8 @@ export function createHub({ limits, log, now = Date.now, metrics }: HubOptions):
   return {
     attach,
     sweep,
+    deliverBridged,
+    announceAgain,
     get connectionCount() {
       return sessions.size;
     },

@@ -20,6 +20,8 @@ async function start(config: ServerConfig): Promise<Relay> {
     stunPort: config.stunPort,
     ice: config.ice,
     limits: config.limits,
+    redisUrl: config.redisUrl,
+    relayUrls: config.relayUrls,
   });
 }
 

@@ -4,9 +4,11 @@ import { maxFrameBytes, maxTopicChars } from './limits.js';
 
 /** A frame a client may send; anything else is rejected by `parseClientFrame`. */
 export type ClientFrame =
-  | { readonly type: 'subscribe'; readonly topic: string }
+  /** `peer`: the sender's opaque peer id in this topic, so messages addressed to it reach this socket. */
+  | { readonly type: 'subscribe'; readonly topic: string; readonly peer?: string }
   | { readonly type: 'leave'; readonly topic: string }
-  | { readonly type: 'publish'; readonly topic: string; readonly data: string }
+  /** `to`: deliver to the member(s) subscribed as that peer only; absent: to the whole topic. */
+  | { readonly type: 'publish'; readonly topic: string; readonly data: string; readonly to?: string }
   | { readonly type: 'ping' };
 
 /** Stable error codes the browser client switches on. */
@@ -34,6 +36,8 @@ export type ServerFrame =
   | { readonly type: 'pong' }
   /** Sent first on every socket, and again before TURN credentials expire (null: they never do). */
   | { readonly type: 'ice-servers'; readonly iceServers: readonly IceServer[]; readonly validForMs: number | null }
+  /** The other relays of this pool (they share rooms), for the page to fail over to; sent after ice-servers. */
+  | { readonly type: 'relays'; readonly urls: readonly string[] }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly message: string };
 
 /** Size bounds the parser enforces; defaults follow limits.ts. */
@@ -44,6 +48,9 @@ export interface ProtocolLimits {
 
 /** The production bounds: a topic is a room id, data is at most one frame. */
 export const defaultProtocolLimits: ProtocolLimits = { maxTopicChars, maxDataChars: maxFrameBytes };
+
+/** Longest peer id: pages send 32 hex characters (128 bits); room for other encodings, not for payloads. */
+export const maxPeerIdChars = 64;
 
 /** Topic alphabet: base64url plus `_`/`-`, so a topic can never smuggle control or path characters. */
 const topicCharsPattern = /^[A-Za-z0-9_-]+$/;
@@ -85,6 +92,7 @@ function parseFields(frame: Record<string, unknown>, limits: ProtocolLimits): Cl
     case 'ping':
       return { type };
     case 'subscribe':
+      return parseSubscribe(frame, limits);
     case 'leave':
       return isTopic(frame['topic'], limits) ? { type, topic: frame['topic'] } : fail('bad-frame', 'invalid topic');
     case 'publish':
@@ -94,12 +102,25 @@ function parseFields(frame: Record<string, unknown>, limits: ProtocolLimits): Cl
   }
 }
 
+/** True when `value` is a peer id the relay accepts: the topic alphabet, at most `maxPeerIdChars`. */
+export function isPeerId(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= maxPeerIdChars && topicCharsPattern.test(value);
+}
+
+function parseSubscribe(frame: Record<string, unknown>, limits: ProtocolLimits): ClientFrame | ParseError {
+  const { topic, peer } = frame;
+  if (!isTopic(topic, limits)) return fail('bad-frame', 'invalid topic');
+  if (peer === undefined) return { type: 'subscribe', topic };
+  return isPeerId(peer) ? { type: 'subscribe', topic, peer } : fail('bad-frame', 'invalid peer id');
+}
+
 function parsePublish(frame: Record<string, unknown>, limits: ProtocolLimits): ClientFrame | ParseError {
-  const { topic, data } = frame;
+  const { topic, data, to } = frame;
   if (!isTopic(topic, limits)) return fail('bad-frame', 'invalid topic');
   if (typeof data !== 'string') return fail('bad-frame', 'data must be a string');
   if (data.length > limits.maxDataChars) return fail('bad-frame', 'data too long');
-  return { type: 'publish', topic, data };
+  if (to === undefined) return { type: 'publish', topic, data };
+  return isPeerId(to) ? { type: 'publish', topic, data, to } : fail('bad-frame', 'invalid recipient');
 }
 
 function rawToText(raw: unknown): string | null {

@@ -38,6 +38,37 @@ describe('relay pub/sub', () => {
     expect(b.pending(ofType('message'))).toEqual([]);
   });
 
+  it('delivers an addressed message to that peer only, and room-wide ones to every other member', async () => {
+    const relay = await harness.start();
+    const [a, b, c] = await Promise.all([relay.client(), relay.client(), relay.client()]);
+    await a.subscribe('room', 'peer-a');
+    await b.subscribe('room', 'peer-b');
+    await c.subscribe('room', 'peer-c');
+
+    a.send({ type: 'publish', topic: 'room', data: 'for-b', to: 'peer-b' });
+    expect(await b.next(messageIn('room'))).toEqual({ type: 'message', topic: 'room', data: 'for-b' });
+    a.send({ type: 'publish', topic: 'room', data: 'for-nobody', to: 'peer-gone' });
+    a.send({ type: 'publish', topic: 'room', data: 'for-all' });
+    expect(await b.next(messageIn('room'))).toMatchObject({ data: 'for-all' });
+    expect(await c.next(messageIn('room'))).toMatchObject({ data: 'for-all' });
+    await a.sync();
+    await Promise.all([b.sync(), c.sync()]);
+    // c saw only the room-wide message; nobody got the one for a peer that is not here; a not its own.
+    expect([...a.pending(ofType('message')), ...b.pending(ofType('message')), ...c.pending(ofType('message'))]).toEqual([]);
+
+    // A peer id follows its latest subscribe, and is forgotten when the socket leaves.
+    await c.subscribe('room', 'peer-c2');
+    a.send({ type: 'publish', topic: 'room', data: 'old-id', to: 'peer-c' });
+    a.send({ type: 'publish', topic: 'room', data: 'new-id', to: 'peer-c2' });
+    expect(await c.next(messageIn('room'))).toMatchObject({ data: 'new-id' });
+    c.send({ type: 'leave', topic: 'room' });
+    await c.next(ofType('left'));
+    a.send({ type: 'publish', topic: 'room', data: 'after-leave', to: 'peer-c2' });
+    await a.sync();
+    await c.sync();
+    expect(c.pending(ofType('message'))).toEqual([]);
+  });
+
   it('reports the number of other peers and keeps subscribe idempotent', async () => {
     const relay = await harness.start();
     const [a, b, c] = await Promise.all([relay.client(), relay.client(), relay.client()]);

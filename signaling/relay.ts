@@ -14,6 +14,7 @@ import { isOriginAllowed } from './origin.js';
 import { createStaticHandler, sendJson, sendText } from './static-files.js';
 import { createStunServer, type StunServer } from './stun-server.js';
 import { countingRefusals, createRelayMetrics } from './metrics.js';
+import { createRedisBridge } from './redis-bridge.js';
 
 /** How to build a relay; every field is optional so tests can write `createRelay({ port: 0 })`. */
 export interface RelayOptions {
@@ -36,6 +37,10 @@ export interface RelayOptions {
   readonly ice?: Omit<IceSettings, 'stunPort'> | undefined;
   /** Clock for credential expiry and refresh (tests inject one). */
   readonly now?: (() => number) | undefined;
+  /** Share rooms with other relay processes through this Redis (`redis://…`); absent: embedded, alone. */
+  readonly redisUrl?: string | undefined;
+  /** The other relays of this pool (WebSocket URLs), told to each page so it can fail over to them. */
+  readonly relayUrls?: readonly string[] | undefined;
 }
 
 /** Where a started relay listens; `url` is the http(s) base, the socket is at `${url}/signal`. */
@@ -79,7 +84,11 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const now = options.now ?? Date.now;
   const metrics = createRelayMetrics({ sockets: () => hub.connectionCount, rooms: () => hub.roomCount });
   const log = countingRefusals(options.log ?? logToStderr, metrics);
-  const hub = createHub({ limits, log, now, metrics });
+  const bridge =
+    options.redisUrl === undefined
+      ? undefined
+      : createRedisBridge({ url: options.redisUrl, log, metrics, onMessage: (message) => hub.deliverBridged(message), onRestored: () => hub.announceAgain() });
+  const hub = createHub({ limits, log, now, metrics, ...(bridge ? { bridge } : {}) });
   const perIp = createConnectionQuota(limits.maxConnectionsPerIp);
   const trustProxy = options.trustProxy ?? false;
   // HACK: @types/ws 8.18 does not declare `closeTimeout` yet; ws 8.23 (node_modules/ws/lib/websocket-server.js) reads it.
@@ -91,14 +100,14 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   };
   const wss = new WebSocketServer(serverOptions);
   const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }) : createServer();
-  const serveStatic = createStaticHandler(options.staticDir, log);
+  const serveStatic = createStaticHandler(options.staticDir, log, (options.relayUrls ?? []).map((url) => new URL(url).origin));
   let closing = false;
 
   wss.on('error', (error) => log({ event: 'wss-error', ...errorForLog(error) }));
   server.on('request', (req, res) => {
     const path = pathnameOf(req.url);
     if (path === signalPath) return sendText(res, 426, 'upgrade required', { Upgrade: 'websocket' });
-    if (path === healthPath) return sendJson(res, { up: !closing, redis: 'not configured', sockets: hub.connectionCount, rooms: hub.roomCount });
+    if (path === healthPath) return sendJson(res, { up: !closing, redis: bridge?.state ?? 'not configured', sockets: hub.connectionCount, rooms: hub.roomCount });
     if (path === metricsPath) {
       metrics.registry.metrics().then(
         (text) => sendText(res, 200, text, { 'Content-Type': metrics.registry.contentType }),
@@ -144,12 +153,17 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       ws.close(closeTryAgainLater, 'server busy');
       return;
     }
-    hub.attach(ws, { ice: () => iceFor(req.headers.host) });
+    hub.attach(ws, { ice: () => iceFor(req.headers.host), relays: options.relayUrls ?? [] });
   }
 
   // Assigned once the HTTP port (and so the STUN port) is known, before any socket is accepted.
   let iceFor = createIceProvider(noIceSettings, now);
-  await listen(server, options.port ?? 0, host);
+  try {
+    await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    await bridge?.stop();
+    throw error;
+  }
   server.on('error', (error) => log({ event: 'server-error', ...errorForLog(error) }));
   let stun: StunServer | null = null;
   if (options.stunPort !== undefined && options.stunPort !== null) {
@@ -157,7 +171,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     try {
       stun = await createStunServer({ port: stunPort, host, log });
     } catch (error) {
-      await shutdown(server, wss);
+      await Promise.all([shutdown(server, wss), bridge?.stop()]);
       throw error;
     }
   }
@@ -173,6 +187,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     stunPort: address.stunPort,
     turnUrls: options.ice?.turn?.urls.length ?? 0,
     staticIceServers: options.ice?.staticServers.length ?? 0,
+    redis: bridge !== undefined, // never the URL: it may hold a password
+    poolRelays: options.relayUrls?.length ?? 0,
   });
 
   let closed: Promise<void> | undefined;
@@ -181,7 +197,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     close() {
       closing = true;
       clearInterval(heartbeat);
-      closed ??= Promise.all([shutdown(server, wss), stun?.close()]).then(() => undefined);
+      closed ??= Promise.all([shutdown(server, wss), stun?.close(), bridge?.stop()]).then(() => undefined);
       return closed;
     },
   };

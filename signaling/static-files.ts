@@ -9,10 +9,20 @@ import { errorForLog, type Log } from './log.js';
 /** Answers one HTTP request from the static directory; never rejects. */
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** The page's policy: no third-party anything, no framing, no referrer leaking the room link. */
-export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-  "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * The page's policy: no third-party anything, no framing, no referrer leaking the room link. The page
+ * may connect to its own origin, and to the other relays of its pool (`connectSources`) to fail over.
+ */
+export function policyWith(connectSources: readonly string[]): string {
+  const connect = ["'self'", ...connectSources].join(' ');
+  return (
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src ${connect}; ` +
+    "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+  );
+}
+
+/** The policy of a relay alone (no pool). */
+export const contentSecurityPolicy = policyWith([]);
 
 /**
  * Sent on every response, errors included. No Permissions-Policy on purpose: e2e tests grant
@@ -54,11 +64,12 @@ const revalidateCacheControl = 'no-cache';
 const indexFile = 'index.html';
 
 /** Builds the handler; `staticDir` may be absent or not yet built, which yields 503s, not crashes. */
-export function createStaticHandler(staticDir: string | undefined, log: Log): StaticHandler {
+export function createStaticHandler(staticDir: string | undefined, log: Log, connectSources: readonly string[] = []): StaticHandler {
   const root = staticDir === undefined ? undefined : resolve(staticDir);
+  const headers = { ...securityHeaders, 'Content-Security-Policy': policyWith(connectSources) };
   return async (req, res) => {
     try {
-      await serve(root, req, res, log);
+      await serve({ root, log, headers }, req, res);
     } catch (error) {
       log({ event: 'static-error', ...errorForLog(error) });
       if (!res.headersSent) sendText(res, 500, 'internal error');
@@ -84,7 +95,15 @@ export function sendJson(res: ServerResponse, body: unknown): void {
   sendText(res, 200, JSON.stringify(body), { 'Content-Type': 'application/json' });
 }
 
-async function serve(root: string | undefined, req: IncomingMessage, res: ServerResponse, log: Log): Promise<void> {
+/** What every file response needs: where the files are, where to log, and the headers pages carry. */
+interface Site {
+  readonly root: string | undefined;
+  readonly log: Log;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+async function serve(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { root } = site;
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
   const pathname = decodePathname(req.url ?? '/');
   if (pathname === null) return sendText(res, 400, 'bad request');
@@ -94,8 +113,8 @@ async function serve(root: string | undefined, req: IncomingMessage, res: Server
   const target = resolve(root, `.${pathname}`);
   if (target !== root && !target.startsWith(root + sep)) return sendText(res, 404, 'not found');
   const stats = await fileStats(target);
-  if (stats !== null) return sendFile(res, { path: target, stats, pathname }, log);
-  if (extname(pathname) === '') return sendIndex(root, res, log);
+  if (stats !== null) return sendFile(site, res, { path: target, stats, pathname });
+  if (extname(pathname) === '') return sendIndex({ ...site, root }, res);
   return sendText(res, 404, 'not found');
 }
 
@@ -124,11 +143,11 @@ async function fileStats(path: string): Promise<Stats | null> {
   }
 }
 
-async function sendIndex(root: string, res: ServerResponse, log: Log): Promise<void> {
-  const path = resolve(root, indexFile);
+async function sendIndex(site: Site & { readonly root: string }, res: ServerResponse): Promise<void> {
+  const path = resolve(site.root, indexFile);
   const stats = await fileStats(path);
   if (stats === null) return sendText(res, 503, 'page not built: run npm run build');
-  sendFile(res, { path, stats, pathname: `/${indexFile}` }, log);
+  sendFile(site, res, { path, stats, pathname: `/${indexFile}` });
 }
 
 /** A file found on disk, and the request path it answers (which decides its caching). */
@@ -138,9 +157,9 @@ interface FoundFile {
   readonly pathname: string;
 }
 
-function sendFile(res: ServerResponse, { path, stats, pathname }: FoundFile, log: Log): void {
+function sendFile({ headers, log }: Site, res: ServerResponse, { path, stats, pathname }: FoundFile): void {
   res.writeHead(200, {
-    ...securityHeaders,
+    ...headers,
     'Content-Type': contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': String(stats.size),
     'Cache-Control': pathname.startsWith(hashedAssetsPrefix) ? immutableCacheControl : revalidateCacheControl,

@@ -31,7 +31,8 @@ export interface TestClient {
   pending(predicate?: (frame: Frame) => boolean): Frame[];
   /** Barrier: after it, every frame the relay sent before our ping was answered has arrived. */
   sync(timeoutMs?: number): Promise<void>;
-  subscribe(topic: string): Promise<Frame>;
+  /** Joins `topic`, as peer `peer` when given (so messages addressed to it arrive). */
+  subscribe(topic: string, peer?: string): Promise<Frame>;
   close(): Promise<void>;
 }
 
@@ -98,8 +99,8 @@ export async function openClient(url: string, options: ClientOptions = {}): Prom
       ws.send(JSON.stringify({ type: 'ping' }));
       await next((frame) => frame.type === 'pong', timeoutMs);
     },
-    async subscribe(topic) {
-      ws.send(JSON.stringify({ type: 'subscribe', topic }));
+    async subscribe(topic, peer) {
+      ws.send(JSON.stringify(peer === undefined ? { type: 'subscribe', topic } : { type: 'subscribe', topic, peer }));
       return next((frame) => frame.type === 'subscribed' && frame['topic'] === topic);
     },
     async close() {

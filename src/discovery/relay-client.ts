@@ -1,9 +1,11 @@
 // The browser's client of the relay (signaling/): topic pub/sub over one WebSocket,
 // reconnecting with full-jitter exponential backoff and re-subscribing after each reconnect, and
-// asking again, with the same backoff, while the relay says a room is full.
+// asking again, with the same backoff, while the relay says a room is full. Each reconnect goes to
+// the next relay of the pool the relays advertise (round robin), so one relay down moves the page on.
 import { systemClock, type Clock, type TimerHandle } from '../core/clock';
 import type { RelayStatus } from '../core/ports';
 import { parseIceServers } from './ice-servers';
+import { parseRelayUrls, relayHost, relayRotation } from './relay-urls';
 
 /** First reconnect delay cap: quick enough that a relay restart is barely noticed. */
 export const baseBackoffMs = 500;
@@ -31,14 +33,23 @@ export interface RelayHandlers {
 export interface RelayClient {
   subscribe(topic: string): void;
   leave(topic: string): void;
-  /** Publishes now if connected; while disconnected the message is dropped (signaling is re-sent on reconnect). */
-  publish(topic: string, data: string): boolean;
+  /**
+   * Publishes now if connected; while disconnected the message is dropped (signaling is re-sent on
+   * reconnect). With `to`, the relay delivers it to that peer's socket only; without, to the whole room.
+   */
+  publish(topic: string, data: string, to?: string): boolean;
   close(): void;
 }
 
 /** Options: where the relay is, and injectable parts for tests. */
 export interface RelayClientOptions extends RelayHandlers {
+  /** This page's own relay: tried first, and first in the failover rotation the relays advertise. */
   readonly url: string;
+  /**
+   * Our opaque peer id, told to the relay with each subscription so envelopes addressed to us reach
+   * this socket only; without it, we receive only what is published to the whole room.
+   */
+  readonly peerId?: string;
   readonly createSocket?: (url: string) => WebSocket;
   readonly random?: () => number;
   /** Time for the reconnect backoff (tests pass a manual clock). */
@@ -64,6 +75,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const random = options.random ?? Math.random;
   const clock = options.clock ?? systemClock;
   const topics = new Set<string>();
+  /** Relays to try, own first; a valid `relays` frame replaces the rest for as long as the client lives. */
+  let rotation = [options.url];
+  /** Position in `rotation` of the relay in use, or tried next while disconnected. */
+  let current = 0;
   let socket: WebSocket | null = null;
   let closed = false;
   /** Topics the relay confirmed on this socket; the others wait for it (a full room is retried). */
@@ -98,8 +113,11 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const reconnect = backoff(() => connect());
   // The room is full at the relay: ask again, with the same backoff as reconnecting, until there is room.
   const resubscribe = backoff(() => {
-    for (const topic of topics) if (!confirmed.has(topic)) sendJson({ type: 'subscribe', topic });
+    for (const topic of topics) if (!confirmed.has(topic)) sendJson(subscribeFrame(topic));
   });
+
+  const subscribeFrame = (topic: string): object =>
+    options.peerId === undefined ? { type: 'subscribe', topic } : { type: 'subscribe', topic, peer: options.peerId };
 
   const sendJson = (frame: object): boolean => {
     if (socket?.readyState !== socketOpen) return false;
@@ -107,7 +125,13 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     return true;
   };
 
-  const onFrame = (data: unknown): void => {
+  /** Moves on to the next relay of the rotation (wrapping) and returns its host, for the status line. */
+  const failOver = (): string => {
+    current = (current + 1) % rotation.length;
+    return relayHost(rotation[current] ?? options.url);
+  };
+
+  const onFrame = (data: unknown, senderUrl: string): void => {
     const frame = parseRelayFrame(data);
     if (!frame) return options.onNotice?.('relay sent a malformed frame');
     if (frame.type === 'message' && typeof frame.topic === 'string' && typeof frame.data === 'string') {
@@ -125,6 +149,12 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const servers = parseIceServers(frame.iceServers);
       if (servers) options.onIceServers?.(servers);
       else options.onNotice?.('relay sent malformed ICE servers');
+    } else if (frame.type === 'relays') {
+      const advertised = parseRelayUrls(frame.urls);
+      if (!advertised) return options.onNotice?.('relay sent a malformed relay list');
+      const next = relayRotation(options.url, advertised, senderUrl);
+      rotation = next.urls;
+      current = next.senderAt;
     } else if (frame.type === 'error') {
       options.onNotice?.(`relay error: ${String(frame.code)}`);
     }
@@ -132,25 +162,26 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
 
   const connect = (): void => {
     options.onStatus?.('connecting');
+    const url = rotation[current] ?? options.url;
     let ws: WebSocket;
     try {
-      ws = createSocket(options.url);
+      ws = createSocket(url);
     } catch (error) {
-      options.onStatus?.('closed', `cannot reach the relay: ${String(error)}`);
+      options.onStatus?.('closed', `cannot reach the relay: ${String(error)}; trying ${failOver()} next`);
       return reconnect.schedule();
     }
     socket = ws;
     confirmed.clear();
     ws.onopen = () => {
       options.onStatus?.('open');
-      for (const topic of topics) sendJson({ type: 'subscribe', topic });
+      for (const topic of topics) sendJson(subscribeFrame(topic));
     };
-    ws.onmessage = (event: MessageEvent) => onFrame(event.data);
+    ws.onmessage = (event: MessageEvent) => onFrame(event.data, url);
     ws.onclose = (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
       if (closed) return;
-      options.onStatus?.('closed', `relay connection closed (${event.code})`);
+      options.onStatus?.('closed', `relay connection closed (${event.code}); trying ${failOver()} next`);
       reconnect.schedule();
     };
     ws.onerror = () => undefined; // always followed by onclose, which reconnects
@@ -160,14 +191,14 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   return {
     subscribe(topic) {
       topics.add(topic);
-      sendJson({ type: 'subscribe', topic });
+      sendJson(subscribeFrame(topic));
     },
     leave(topic) {
       topics.delete(topic);
       confirmed.delete(topic);
       sendJson({ type: 'leave', topic });
     },
-    publish: (topic, data) => sendJson({ type: 'publish', topic, data }),
+    publish: (topic, data, to) => sendJson(to === undefined ? { type: 'publish', topic, data } : { type: 'publish', topic, data, to }),
     close() {
       closed = true;
       reconnect.cancel();

@@ -131,7 +131,9 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
             if (closed) return;
             const targets = onlyBus === undefined ? buses : buses.slice(onlyBus, onlyBus + 1);
             let published = false;
-            for (const bus of targets) published = bus.publish(keys.roomId, text) || published;
+            // Addressed envelopes tell the relay their recipient, so it hands them to that socket alone.
+            const recipient = to === broadcastRecipient ? undefined : to;
+            for (const bus of targets) published = bus.publish(keys.roomId, text, recipient) || published;
             if (!published) log('signal-dropped', { reason: 'no bus connected' });
           },
           (error: unknown) => log('seal-failed', { error: String(error) }),
