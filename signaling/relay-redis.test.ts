@@ -94,6 +94,20 @@ describe.skipIf(skipReason !== null)('relays sharing rooms through Redis', () =>
     expect(metrics).not.toContain('quiet');
   });
 
+  it('goes on without a relay that stops: its channels are released, and the rest of the pool still talks', async () => {
+    const [relayA, relayB] = await pool();
+    const relayC = await harness.start({ redisUrl: redis.url });
+    await relayC.waitForLog(isEvent('redis-connected'));
+    const [a, b, c] = await Promise.all([relayA.client(), relayB.client(), relayC.client()]);
+    for (const [client, peer] of [[a, 'a'], [b, 'b'], [c, 'c']] as const) await client.subscribe('room', peer);
+    await until(async () => (await subscribersOf('room')) === 3, 'three relays on the room channel');
+    await relayA.relay.close();
+    expect((await a.closed).code).toBe(1006);
+    await until(async () => (await subscribersOf('room')) === 2, 'the stopped relay to let go of the channel');
+    b.send({ type: 'publish', topic: 'room', data: 'still-here', to: 'c' });
+    expect(await c.next(messageWith('still-here'))).toMatchObject({ topic: 'room' });
+  });
+
   it('ignores what is not a message of a relay on a room channel, with a log line', async () => {
     const [relayA] = await pool();
     const a = await relayA.client();
