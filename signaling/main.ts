@@ -1,6 +1,8 @@
 // Entry point: `node build/signaling/main.js` serves dist/, the relay and STUN from one process.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, type ServerConfig } from './config.js';
+import { fitCapToFiles, openFilesLimit } from './file-limit.js';
 import { errorForLog, logToStderr } from './log.js';
 import { createRelay, type Relay } from './relay.js';
 import { startupLines } from './startup-lines.js';
@@ -8,7 +10,15 @@ import { startupLines } from './startup-lines.js';
 /** The built page: build/signaling/main.js -> ../../dist at the package root. */
 const staticDir = fileURLToPath(new URL('../../dist', import.meta.url));
 
-async function start(config: ServerConfig): Promise<Relay> {
+/** The configured caps, with the socket cap fitted under this process's open-files limit. */
+function capsFor(config: ServerConfig): { limits: ServerConfig['limits']; notice: string | null } {
+  const setByOperator = (process.env['MAX_CONNECTIONS'] ?? '').trim() !== '';
+  const fitted = fitCapToFiles(config.limits.maxConnections, setByOperator, openFilesLimit(() => readFileSync('/proc/self/limits', 'utf8')));
+  const maxConnectionsPerIp = Math.min(config.limits.maxConnectionsPerIp, fitted.maxConnections);
+  return { limits: { ...config.limits, maxConnections: fitted.maxConnections, maxConnectionsPerIp }, notice: fitted.notice };
+}
+
+async function start(config: ServerConfig, limits: ServerConfig['limits']): Promise<Relay> {
   return createRelay({
     port: config.port,
     host: config.host,
@@ -19,7 +29,7 @@ async function start(config: ServerConfig): Promise<Relay> {
     tls: config.tls,
     stunPort: config.stunPort,
     ice: config.ice,
-    limits: config.limits,
+    limits,
     redisUrl: config.redisUrl,
     relayUrls: config.relayUrls,
   });
@@ -35,8 +45,10 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const relay = await start(config);
+  const caps = capsFor(config);
+  const relay = await start(config, caps.limits);
   for (const line of startupLines(relay.address, config.host, config.tls !== null)) process.stdout.write(`${line}\n`);
+  if (caps.notice !== null) process.stdout.write(`${caps.notice}\n`);
   const shutdown = (signal: NodeJS.Signals): void => {
     logToStderr({ event: 'shutdown', signal });
     relay.close().then(
