@@ -19,6 +19,8 @@ export interface RedisBridgeOptions extends BridgeEvents {
   readonly url: string;
   readonly log: Log;
   readonly metrics?: BridgeMetrics;
+  /** Clock for spacing the dropped-publish log lines (tests inject one). */
+  readonly now?: () => number;
 }
 
 /** Room channels are namespaced, so a Redis shared with other software never mixes its channels in. */
@@ -35,6 +37,9 @@ const connectTimeoutMs = 3_000;
 
 /** Publishes awaiting Redis's reply at most: past it Redis is not keeping up, and queuing more only grows memory. */
 export const maxPublishesInFlight = 10_000;
+
+/** At most one log line per this long about publishes dropped for a backlog: counted in between, never flooding the log. */
+const droppedLogIntervalMs = 10_000;
 
 /** Channels per SUBSCRIBE when (re)subscribing every room at once: one command per batch, not one per room. */
 const channelsPerSubscribe = 1_000;
@@ -60,6 +65,19 @@ export function createRedisBridge(options: RedisBridgeOptions): RoomBridge {
   let downLogged = false;
   let inFlight = 0;
   let stopped = false;
+  const now = options.now ?? Date.now;
+  let backlogDropped = 0;
+  let backlogSaidAtMs = -Infinity;
+
+  /** Redis is up but not keeping up: the message is dropped (pages re-send hellos), counted, and said now and then. */
+  function dropForBacklog(): void {
+    metrics?.publishDropped('backlog');
+    backlogDropped += 1;
+    if (now() - backlogSaidAtMs < droppedLogIntervalMs) return;
+    log({ event: 'redis-backlog', dropped: backlogDropped, inFlight, detail: 'Redis is not keeping up; messages to other relays were dropped' });
+    backlogSaidAtMs = now();
+    backlogDropped = 0;
+  }
 
   const channelOf = (topic: string): string => channelPrefix + topic;
 
@@ -127,7 +145,7 @@ export function createRedisBridge(options: RedisBridgeOptions): RoomBridge {
     },
     publish({ topic, data, to }) {
       if (pub.status !== 'ready') return metrics?.publishDropped('disconnected');
-      if (inFlight >= maxPublishesInFlight) return metrics?.publishDropped('backlog');
+      if (inFlight >= maxPublishesInFlight) return dropForBacklog();
       inFlight += 1;
       const startedAt = process.hrtime.bigint();
       const wire = JSON.stringify(to === undefined ? { o: origin, d: data } : { o: origin, d: data, t: to });

@@ -2,7 +2,7 @@
 // delivery across relays, room channels held only while a member is here, and Redis outages.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { channelPrefix } from './redis-bridge.js';
+import { channelPrefix, createRedisBridge, maxPublishesInFlight } from './redis-bridge.js';
 import { createHarness, type StartedRelay } from './test-support/relay-harness.js';
 import { redisSkipReason, startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { ofType, type Frame } from './test-support/ws-client.js';
@@ -149,6 +149,29 @@ describe.skipIf(skipReason !== null)('relays sharing rooms through Redis', () =>
     // The outage was logged once, however many retries failed.
     expect(relayA.logs.filter(isEvent('redis-down'))).toHaveLength(1);
     expect(b1.pending(messageWith('lost'))).toEqual([]);
+  });
+
+  it('drops what Redis cannot take in time, counts it, and says so in one line, not one per message', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const dropped: string[] = [];
+    const published: number[] = [];
+    const bridge = createRedisBridge({
+      url: redis.url,
+      log: (entry) => logs.push(entry),
+      metrics: { publishSeconds: (seconds) => published.push(seconds), publishDropped: (reason) => dropped.push(reason) },
+      onMessage: () => undefined,
+      onRestored: () => undefined,
+    });
+    try {
+      await until(() => bridge.state === 'connected', 'the bridge to connect');
+      // In one task no reply can arrive, so every publish past the bound finds it full.
+      for (let index = 0; index < maxPublishesInFlight + 50; index++) bridge.publish({ topic: 'busy', data: `m${index}` });
+      expect(dropped).toEqual(Array.from({ length: 50 }, () => 'backlog'));
+      expect(logs.filter(isEvent('redis-backlog'))).toEqual([expect.objectContaining({ dropped: 1, inFlight: maxPublishesInFlight })]);
+      await until(() => published.length === maxPublishesInFlight, 'Redis to answer every publish it was given');
+    } finally {
+      await bridge.stop();
+    }
   });
 
   it('starts and serves its local rooms when Redis cannot be reached at all', async () => {
