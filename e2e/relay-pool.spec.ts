@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { redisSkipReason, freePort, startRedisServer, type RedisServer } from '../signaling/test-support/redis-server.js';
+import { ofType, openClient, type Frame, type TestClient } from '../signaling/test-support/ws-client.js';
 import { spawnTracked, type LabProcess } from './nat-lab-process';
 import { item, openPeer, saveItem, shareFiles, writeTestFiles } from './peers';
 
@@ -43,12 +44,52 @@ async function startPoolRelay(port: number, ports: readonly number[], redis: Red
 /** The same room link, opened on another relay of the pool. */
 const onRelay = (link: string, relay: PoolRelay): string => relay.pageUrl.replace(/\/$/, '') + new URL(link).pathname + new URL(link).hash;
 
+const messageWith = (data: string) => (frame: Frame) => frame.type === 'message' && frame['data'] === data;
+
 test.describe('a pool of relays sharing one Redis', () => {
   let redis: RedisServer | undefined;
   const relays: PoolRelay[] = [];
-  test.afterAll(async () => {
-    await Promise.all(relays.map((relay) => relay.process.stop()));
+  const clients: TestClient[] = [];
+  test.afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await Promise.all(relays.splice(0).map((relay) => relay.process.stop()));
     await redis?.stop();
+  });
+
+  test('two relay processes carry room-wide and addressed messages, through a Redis restart and one relay killed', async () => {
+    redis = await startRedisServer();
+    const ports = [await freePort(), await freePort()];
+    for (const port of ports) relays.push(await startPoolRelay(port, ports, redis));
+    const connect = async (relay: PoolRelay | undefined, peer: string): Promise<TestClient> => {
+      if (!relay) throw new Error('relay missing');
+      // As a page of the pool would: the relays allow only their own origins (ALLOWED_ORIGINS).
+      const client = await openClient(relay.pageUrl.replace(/^http/, 'ws') + 'signal', { origin: new URL(relay.pageUrl).origin });
+      clients.push(client);
+      await client.subscribe('room', peer);
+      return client;
+    };
+    const [a1, a2, b1] = [await connect(relays[0], 'a1'), await connect(relays[0], 'a2'), await connect(relays[1], 'b1')];
+    // A channel subscription is asynchronous: hello until the other relay has it, as pages do.
+    await expect.poll(async () => {
+      b1.send({ type: 'publish', topic: 'room', data: 'hello' });
+      return (await a1.next(messageWith('hello'), 500).catch(() => null)) !== null;
+    }).toBe(true);
+    b1.send({ type: 'publish', topic: 'room', data: 'for-a2', to: 'a2' });
+    expect(await a2.next(messageWith('for-a2'))).toMatchObject({ topic: 'room' });
+    await Promise.all([a1.sync(), b1.sync()]);
+    expect(a1.pending(messageWith('for-a2'))).toEqual([]);
+
+    // Redis restarts: each relay tells its sockets "subscribed" again, and messages cross again.
+    await redis.restart();
+    for (const client of [a1, a2, b1]) await client.next(ofType('subscribed'), 15_000);
+    a1.send({ type: 'publish', topic: 'room', data: 'after-restart', to: 'b1' });
+    expect(await b1.next(messageWith('after-restart'))).toMatchObject({ topic: 'room' });
+
+    // Relay B is killed: its socket closes, and relay A goes on serving its own members.
+    process.kill(relays[1]?.process.pid ?? 0, 'SIGKILL');
+    expect((await b1.closed).code).toBe(1006);
+    a2.send({ type: 'publish', topic: 'room', data: 'still-here', to: 'a1' });
+    expect(await a1.next(messageWith('still-here'))).toMatchObject({ topic: 'room' });
   });
 
   test('a sharer on relay A and friends on relay B transfer byte-exact, and A going down moves the sharer to B', async ({ browser }) => {
