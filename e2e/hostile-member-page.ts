@@ -139,7 +139,7 @@ async function identityBelow(others: readonly string[]): Promise<Identity> {
 }
 
 /** A bus for a signaling channel: the relay at `relayUrl`. */
-const relayBus: BusFactory = (handlers) => createRelayClient({ ...handlers, url: relayUrl });
+const relayBus: BusFactory = (handlers, peerId) => createRelayClient({ ...handlers, url: relayUrl, peerId });
 
 const hostile: HostileMember = {
   async join(secret, url, linkMode) {
@@ -153,7 +153,7 @@ const hostile: HostileMember = {
     createRoomConnector({
       keys,
       identity,
-      buses: [(handlers) => createRelayClient({ ...handlers, url, onIceServers: ice.set })],
+      buses: [(handlers, peerId) => createRelayClient({ ...handlers, url, peerId, onIceServers: ice.set })],
       connectPeer: (request) => createWebRtcPeer({ ...request, ice, budget }),
       onLink,
       isBanned: () => false,
@@ -166,7 +166,7 @@ const hostile: HostileMember = {
       keys,
       identity: listener,
       now: Date.now,
-      buses: [(handlers) => createRelayClient({ ...handlers, url })],
+      buses: [(handlers, peerId) => createRelayClient({ ...handlers, url, peerId })],
       log: () => undefined,
       onEnvelope: (envelope) => void (envelope.type === 'hello' && !ownIds.has(envelope.from) && heardIds.add(envelope.from)),
       onSubscribed: () => undefined,

@@ -78,7 +78,7 @@ function startApp(container: HTMLElement, identity: Identity): void {
       // Items kept from earlier visits come back first, so they are announced as soon as peers connect.
       await persistence.openRoom(keys.roomId, secret);
       // The relay, and BroadcastChannel so tabs of this browser find each other even while it is down.
-      const buses: BusFactory[] = [(handlers) => createRelayClient({ ...handlers, url: relayUrl, peerId: myPeerId, onStatus, onIceServers: ice.set })];
+      const buses: BusFactory[] = [(handlers, peerId) => createRelayClient({ ...handlers, url: relayUrl, peerId, onStatus, onIceServers: ice.set })];
       if (hasBroadcastChannel()) buses.push((handlers) => createBroadcastBus(handlers));
       const connector = createRoomConnector({
         keys,

@@ -9,10 +9,11 @@ import { createKeyRing, type Identity } from './identity';
 import type { RelayClient, RelayHandlers } from './relay-client';
 
 /**
- * Opens one message bus (the relay client, a BroadcastChannel bus, an in-memory fake). A bus calls
- * its handlers later, never from inside the factory or `subscribe()`.
+ * Opens one message bus (the relay client, a BroadcastChannel bus, an in-memory fake) for the channel
+ * of peer `peerId` (a relay client tells the relay, so envelopes addressed to it reach its socket). A
+ * bus calls its handlers later, never from inside the factory or `subscribe()`.
  */
-export type BusFactory = (handlers: RelayHandlers) => RelayClient;
+export type BusFactory = (handlers: RelayHandlers, peerId: string) => RelayClient;
 
 /** What the channel is built from. */
 export interface SignalingChannelOptions {
@@ -105,17 +106,20 @@ export function openSignalingChannel(options: SignalingChannelOptions): Signalin
   };
 
   const buses = options.buses.map((connect, index) =>
-    connect({
-      onMessage: (_topic, data) => {
-        pending += 1;
-        receiveTail = receiveTail
-          .then(() => receive(data))
-          .catch((error: unknown) => log('relay-message-failed', { error: String(error) }))
-          .finally(settled);
+    connect(
+      {
+        onMessage: (_topic, data) => {
+          pending += 1;
+          receiveTail = receiveTail
+            .then(() => receive(data))
+            .catch((error: unknown) => log('relay-message-failed', { error: String(error) }))
+            .finally(settled);
+        },
+        onSubscribed: () => options.onSubscribed(index),
+        onNotice: (message) => log('relay-notice', { message }),
       },
-      onSubscribed: () => options.onSubscribed(index),
-      onNotice: (message) => log('relay-notice', { message }),
-    }),
+      myPeerId,
+    ),
   );
   for (const bus of buses) bus.subscribe(keys.roomId);
 
