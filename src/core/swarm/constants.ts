@@ -85,3 +85,9 @@ export const maxAnnouncedItemsPerPeer = 20_000;
 
 /** Items a room may hold here: past it, learned items are refused with a sentence (a room of 10,000 items is already huge). */
 export const maxItemsPerRoom = 10_000;
+
+/**
+ * Bytes fetched in order from the playback position of media being watched while it downloads: a few
+ * seconds of video at common bitrates, small enough that the rest of the swarm still gets rarest first.
+ */
+export const streamWindowBytes = 8 * 1024 * 1024;

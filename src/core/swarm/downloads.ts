@@ -10,7 +10,8 @@ import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
 import { isStorageFullError } from '../ports';
-import { chooseRequests, type ChooserItem } from './request-chooser';
+import { createWindowRate, type RateMeter } from './rate-meter';
+import { chooseRequests, windowChunks, type ChooserItem } from './request-chooser';
 import type { ItemRecord, PeerRecord, SwarmContext, WorkCounts } from './types';
 
 /** The download side of the engine. */
@@ -27,6 +28,12 @@ export interface Downloads {
   cancelItem(itemId: string): void;
   /** Withdraws requests with no data for `timeoutMs` and asks elsewhere. */
   expireStalled(timeoutMs: number): void;
+  /** Bytes per second arriving for an item, averaged as the peers' speeds are. */
+  speedOf(itemId: string): number;
+  /** Chunks of an item asked of a peer or being written now. */
+  inFlight(itemId: string): Set<number>;
+  /** Media of the item plays from `chunkIndex` (null: no longer): that window is asked first (see request-chooser). */
+  setFocus(item: ItemRecord, chunkIndex: number | null): void;
 }
 
 /** Timing and randomness the download side needs. */
@@ -35,12 +42,15 @@ export interface DownloadsEnv {
   readonly random: () => number;
   /** Counts the items offered to the chooser. */
   readonly work?: Pick<WorkCounts, 'itemsScheduled'>;
+  /** Bytes fetched in order from where media plays (default `streamWindowBytes`). */
+  readonly streamWindowBytes?: number;
 }
 
 /** Creates the download side over the shared context. */
 export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads {
   const claims = createClaims();
   let nextRequestId = 1;
+  const itemSpeeds = new Map<string, RateMeter>();
 
   const requestFrom = (peer: PeerRecord, item: ItemRecord, chunkIndex: number): void => {
     const id = nextRequestId;
@@ -66,24 +76,41 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     return false;
   };
   const done: ItemRecord[] = [];
+  /** The item as the chooser sees it, or null when it leaves the walk (see `active`). */
+  const walkItem = (itemId: string, item: ItemRecord): ChooserItem | null => {
+    if (ctx.items.get(itemId) !== item || item.status !== 'downloading') active.delete(itemId);
+    else if (!heldByAPeer(itemId)) active.delete(itemId); // it comes back with the next bitfield or have for it
+    else if (item.have.count() === item.signed.manifest.chunkCount) {
+      active.delete(itemId);
+      done.push(item);
+    } else if (item.signed.manifest.chunkCount === 1 && claims.claimedCount(itemId) > 0) {
+      // A one-chunk item being fetched waits outside the walk (no endgame for it: a stall moves it), and
+      // comes back if its request is withdrawn: while manifests trickle in, the walk is not all in-flight items.
+      active.delete(itemId);
+    } else {
+      if (env.work) env.work.itemsScheduled++;
+      const { manifest } = item.signed;
+      // An item smaller than a chunk is one short chunk: its request depth follows its real size.
+      const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));
+      const chosen: ChooserItem = { itemId, chunkCount: manifest.chunkCount, chunkBytes, have: item.have, availability: item.availability };
+      if (item.focus === null) return chosen;
+      return { ...chosen, focus: { from: item.focus, to: item.focus + windowChunks(chunkBytes, env.streamWindowBytes) } };
+    }
+    return null;
+  };
+  /** Items with media playing (few): walked first, since their window waits on the network. */
+  const playing = new Set<string>();
+  /** Items being played first, then the rest in order; lazy, so a walk stops once the peer's slots are full. */
   function* wantedItems(): Generator<ChooserItem> {
+    for (const itemId of playing) {
+      const item = active.get(itemId);
+      const chosen = item && item.focus !== null ? walkItem(itemId, item) : null;
+      if (chosen) yield chosen;
+    }
     for (const [itemId, item] of active) {
-      if (ctx.items.get(itemId) !== item || item.status !== 'downloading') active.delete(itemId);
-      else if (!heldByAPeer(itemId)) active.delete(itemId); // it comes back with the next bitfield or have for it
-      else if (item.have.count() === item.signed.manifest.chunkCount) {
-        active.delete(itemId);
-        done.push(item);
-      } else if (item.signed.manifest.chunkCount === 1 && claims.claimedCount(itemId) > 0) {
-        // A one-chunk item being fetched waits outside the walk (no endgame for it: a stall moves it), and
-        // comes back if its request is withdrawn: while manifests trickle in, the walk is not all in-flight items.
-        active.delete(itemId);
-      } else {
-        if (env.work) env.work.itemsScheduled++;
-        const { manifest } = item.signed;
-        // An item smaller than a chunk is one short chunk: its request depth follows its real size.
-        const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));
-        yield { itemId, chunkCount: manifest.chunkCount, chunkBytes, have: item.have, availability: item.availability };
-      }
+      if (item.focus !== null && playing.has(itemId)) continue;
+      const chosen = walkItem(itemId, item);
+      if (chosen) yield chosen;
     }
   }
 
@@ -214,6 +241,9 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       peer.downloadedBytes += message.bytes.length;
       peer.meter.add(message.bytes.length);
       peer.downSpeed.add(message.bytes.length);
+      let itemSpeed = itemSpeeds.get(request.itemId);
+      if (!itemSpeed) itemSpeeds.set(request.itemId, (itemSpeed = createWindowRate({ now: env.now })));
+      itemSpeed.add(message.bytes.length);
       ctx.changed();
       if (request.received < request.buffer.length) return;
       claims.remove(request.id);
@@ -230,6 +260,20 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       unclaim(requestId);
       peer.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), env.now() + rejectedRetryAfterMs);
       api.schedule();
+    },
+    speedOf: (itemId) => itemSpeeds.get(itemId)?.bytesPerSecond() ?? 0,
+    setFocus(item, chunkIndex) {
+      item.focus = chunkIndex;
+      if (chunkIndex === null) playing.delete(item.signed.itemId);
+      else playing.add(item.signed.itemId);
+      api.consider(item.signed.itemId);
+      api.schedule();
+    },
+    inFlight(itemId) {
+      const chunks = new Set<number>();
+      for (const request of claims.all()) if (request.itemId === itemId) chunks.add(request.chunkIndex);
+      for (const ref of claims.storing()) if (ref.itemId === itemId) chunks.add(ref.chunkIndex);
+      return chunks;
     },
     releasePeer(peerId) {
       for (const request of [...claims.all()]) if (request.peerId === peerId) unclaim(request.id);

@@ -17,6 +17,7 @@ import { createServing } from './serving';
 import { createSnapshotBuilder } from './snapshot';
 import type { ItemRecord, PeerRecord, SwarmContext, WorkCounts } from './types';
 import { createUploadLimiter } from './upload-limiter';
+import { summarizePieces, type PieceMap } from './piece-map';
 import type { ItemNotice, SwarmEvent, SwarmSnapshot } from './view-types';
 
 /** What the engine is built from. */
@@ -37,6 +38,8 @@ export interface SwarmOptions {
   readonly maxItems?: number;
   /** Where to count per-item work (tests and benches); not counted when absent. */
   readonly work?: WorkCounts;
+  /** Bytes fetched in order from where media plays (default `streamWindowBytes`; tests shrink it). */
+  readonly streamWindowBytes?: number;
 }
 
 /** The engine as the rest of the app uses it. */
@@ -64,6 +67,13 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
   readonly events: EventSource<SwarmEvent>;
   /** The verified manifest of an item, for saving. */
   manifestOf(itemId: string): SignedManifest | null;
+  /**
+   * Media of the item plays from `chunkIndex`: the window from there is fetched first, in order, and the
+   * download starts if it was not running. Seeking calls it again; null goes back to rarest first.
+   */
+  focus(itemId: string, chunkIndex: number | null): void;
+  /** The item's pieces summarised in at most `bins` bins, for the swarm view; null for an unknown item. */
+  pieceMap(itemId: string, bins: number): PieceMap | null;
   destroy(): void;
 }
 
@@ -98,7 +108,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   });
   const buildSnapshot = createSnapshotBuilder(options.work);
   const snapshots = createDerivedStore(
-    () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: peerSet.bannedPeerIds() }),
+    () => buildSnapshot(items, peers, { autoDownload, uploadLimit: uploads.limit(), bannedPeerIds: peerSet.bannedPeerIds() }, (itemId) => downloads.speedOf(itemId)),
     snapshotNotifyIntervalMs,
     clock,
   );
@@ -123,7 +133,12 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
     },
   };
-  const downloads = createDownloads(ctx, { now, random, ...(options.work ? { work: options.work } : {}) });
+  const downloads = createDownloads(ctx, {
+    now,
+    random,
+    ...(options.work ? { work: options.work } : {}),
+    ...(options.streamWindowBytes ? { streamWindowBytes: options.streamWindowBytes } : {}),
+  });
   // A chunk the store no longer has (deleted by another tab, storage cleared) is dropped, and peers are told.
   const serving = createServing(ctx, uploads, now, (itemId, chunkIndex) => {
     itemOps.lose(itemId, [chunkIndex]);
@@ -180,6 +195,21 @@ export function createSwarm(options: SwarmOptions): Swarm {
     },
     isBanned: (peerId) => peerSet.isBanned(peerId),
     manifestOf: (itemId) => items.get(itemId)?.signed ?? null,
+    focus(itemId, chunkIndex) {
+      const item = items.get(itemId);
+      if (!item) return;
+      const last = item.signed.manifest.chunkCount - 1;
+      const from = chunkIndex === null ? null : Math.max(0, Math.min(last, Math.floor(chunkIndex)));
+      downloads.setFocus(item, from);
+      // Set first, so the download's first requests are already the window's.
+      if (from !== null && item.status !== 'downloading' && item.status !== 'complete') itemOps.download(itemId);
+    },
+    pieceMap(itemId, bins) {
+      const item = items.get(itemId);
+      if (!item) return null;
+      const { chunkCount } = item.signed.manifest;
+      return summarizePieces({ chunkCount, have: item.have, availability: item.availability, inFlight: downloads.inFlight(itemId) }, bins);
+    },
     destroy() {
       stopStallChecks();
       stopSpeedRefresh();

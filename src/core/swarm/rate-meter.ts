@@ -51,7 +51,7 @@ const speedBucketMs = 250;
  * The bytes of the last `windowMs` divided by that time (by the meter's age while it is younger, but
  * never by less than a second, so the first frame does not read as a spike).
  */
-export function createWindowRate(clock: Clock, windowMs = speedWindowMs): RateMeter {
+export function createWindowRate(clock: Pick<Clock, 'now'>, windowMs = speedWindowMs): RateMeter {
   const startMs = clock.now();
   /** [bucket start ms, bytes], oldest first; a bucket counts while it starts inside the window. */
   const buckets: [number, number][] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBitfield } from './bitfield';
 import { maxRequestsPerPeer, minRequestsPerPeer } from './constants';
-import { chooseRequests, requestDepth, type ChunkRequest } from './request-chooser';
+import { chooseRequests, requestDepth, windowChunks, type ChunkRequest } from './request-chooser';
 
 const MiB = 1024 * 1024;
 const nowMs = 10_000;
@@ -27,6 +27,8 @@ interface ItemRow {
   /** What we hold, one character per chunk. */
   readonly have: string;
   readonly availability: readonly number[];
+  /** Media plays from this chunk. */
+  readonly focus?: number;
 }
 
 interface PeerRow {
@@ -88,10 +90,36 @@ describe('chooseRequests', () => {
     { name: 'endgame: a chunk asked of the most peers allowed is left', items: [{ id: 'x', have: '00', availability: [3, 3] }], peers: [{ id: 'A', holds: { x: '11' } }], open: ['B x 0', 'C x 0', 'B x 1'], expected: ['A x 1'] },
     { name: 'no endgame while a chunk is unclaimed', items: [{ id: 'x', have: '000', availability: [2, 2, 0] }], peers: [{ id: 'A', holds: { x: '110' } }], open: ['B x 0', 'B x 1'], expected: [] },
     { name: 'endgame: never twice of the same peer', items: [{ id: 'x', have: '0', availability: [1] }], peers: [{ id: 'A', holds: { x: '1' } }], open: ['A x 0'], expected: [] },
+    {
+      name: 'media playing from chunk 4: its window goes first and in order, skipping what is held or asked',
+      items: [{ id: 'x', have: '000001000000', availability: [1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3], focus: 4 }],
+      peers: [{ id: 'A', holds: { x: '111111111111' }, bytesPerSecond: 4 * MiB }],
+      open: ['B x 6'],
+      expected: ['A x 4', 'A x 7', 'A x 8'],
+    },
+    {
+      name: 'a seeder is asked for the window even where others hold it',
+      items: [{ id: 'x', have: '0000', availability: [2, 2, 1, 1], focus: 0 }],
+      peers: [{ id: 'S', holds: { x: '1111' } }, { id: 'D', holds: { x: '1100' } }],
+      expected: ['S x 0', 'S x 1'],
+    },
+    {
+      name: 'past the window: rarest first again',
+      items: [{ id: 'x', have: '1111111100', availability: [2, 2, 2, 2, 2, 2, 2, 2, 2, 1], focus: 0 }],
+      peers: [{ id: 'A', holds: { x: '1111111111' } }],
+      expected: ['A x 9', 'A x 8'],
+    },
     { name: 'endgame: a chunk being stored is not duplicated', items: [{ id: 'x', have: '00', availability: [1, 1] }], peers: [{ id: 'A', holds: { x: '11' } }], storing: ['x 0'], expected: ['A x 1'] },
   ])('$name', ({ items, peers, open = [], storing = [], expected }) => {
     const chosen = chooseRequests({
-      items: items.map((item) => ({ itemId: item.id, chunkCount: item.have.length, chunkBytes: MiB, have: bits(item.have), availability: item.availability })),
+      items: items.map((item) => ({
+        itemId: item.id,
+        chunkCount: item.have.length,
+        chunkBytes: MiB,
+        have: bits(item.have),
+        availability: item.availability,
+        ...(item.focus === undefined ? {} : { focus: { from: item.focus, to: item.focus + windowChunks(MiB) } }),
+      })),
       peers: peers.map((peer) => ({
         peerId: peer.id,
         bytesPerSecond: peer.bytesPerSecond ?? 0,

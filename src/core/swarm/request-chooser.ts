@@ -2,7 +2,7 @@
 // first, a seeder kept for what only seeders have, endgame duplicates at the end. Pure (plain
 // inputs in, a list of requests out), so it is tested with tables; downloads.ts applies the result.
 import { chunkKey, type ChunkRef } from './claims';
-import { maxRequestBytesPerPeer, maxRequestsPerChunkInEndgame, maxRequestsPerPeer, minRequestsPerPeer, requestPipelineMs } from './constants';
+import { maxRequestBytesPerPeer, maxRequestsPerChunkInEndgame, maxRequestsPerPeer, minRequestsPerPeer, requestPipelineMs, streamWindowBytes } from './constants';
 import { pickChunk } from './picker';
 
 /** The chunks one side holds (a Bitfield fits). */
@@ -20,6 +20,8 @@ export interface ChooserItem {
   readonly have: HeldChunks;
   /** Per chunk, how many connected peers hold it. */
   readonly availability: ArrayLike<number>;
+  /** Media is playing from `from`: chunks from..to-1 are asked first, in order, of anyone holding them. */
+  readonly focus?: { readonly from: number; readonly to: number };
 }
 
 /** A connected peer, as the chooser sees it. */
@@ -65,6 +67,11 @@ export function requestDepth(bytesPerSecond: number, chunkBytes: number): number
   const wanted = 1 + Math.ceil((bytesPerSecond * requestPipelineMs) / 1000 / chunkBytes);
   const cap = Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, Math.floor(maxRequestBytesPerPeer / chunkBytes)));
   return Math.min(cap, Math.max(minRequestsPerPeer, wanted));
+}
+
+/** Chunks in the in-order window of media being played: `windowBytes` of them, at least two. */
+export function windowChunks(chunkBytes: number, windowBytes = streamWindowBytes): number {
+  return Math.max(2, Math.ceil(windowBytes / Math.max(1, chunkBytes)));
 }
 
 /** Whether a peer is not to be asked for a chunk now (it refused it, or a request to it stalled lately). */
@@ -114,6 +121,11 @@ export function chooseRequests(input: ChooserInput): ChunkRequest[] {
       }); // when its other holders are ones we avoid (stalled, dripping or refusing), the seeder it is
     };
     const claimed = claimedPerItem.get(itemId);
+    if (item.focus !== undefined) {
+      // Playback waits on the window: its chunks go first and in order, a seeder's upload included.
+      const end = Math.min(chunkCount, item.focus.to);
+      for (let i = Math.max(0, item.focus.from); i < end; i++) if (usable(i) && !claimed?.has(chunkKey(itemId, i))) return i;
+    }
     const fresh = pickChunk({
       chunkCount,
       isCandidate: (i) => usable(i) && !claimed?.has(chunkKey(itemId, i)) && !heldByOthers(i),

@@ -22,13 +22,16 @@ function coverage(item: ItemRecord): number[] {
   return covered.map((c, s) => c / (sizes[s] ?? 1));
 }
 
+/** A speed in whole KiB/s. */
+const speedKiBs = (bytesPerSecond: number): number => Math.round(bytesPerSecond / 1024);
+
 function peersHolding(itemId: string, peers: Iterable<PeerRecord>): number {
   let count = 0;
   for (const peer of peers) if ((peer.bitfields.get(itemId)?.count() ?? 0) > 0) count++;
   return count;
 }
 
-function itemView(item: ItemRecord, peersWithItem: number): ItemView {
+function itemView(item: ItemRecord, peersWithItem: number, downBytesPerSecond: number): ItemView {
   const { itemId, manifest } = item.signed;
   return {
     itemId,
@@ -44,6 +47,7 @@ function itemView(item: ItemRecord, peersWithItem: number): ItemView {
     peersWithItem,
     swarmCoverage: coverage(item),
     heldBitsHex: toHex(item.have.toBytes()),
+    downBytesPerSecond,
   };
 }
 
@@ -66,33 +70,39 @@ interface CachedView {
   readonly heldChunks: number;
   readonly peersWithItem: number;
   readonly availabilityRevision: number;
+  readonly downBytesPerSecond: number;
 }
 
 /** Builds snapshots, reusing each item's view until something it shows changes; `work` counts the views built. */
 export function createSnapshotBuilder(work: Pick<WorkCounts, 'itemViewsBuilt'> = { itemViewsBuilt: 0 }) {
   const cache = new WeakMap<ItemRecord, CachedView>();
-  const viewOf = (item: ItemRecord, peers: ReadonlyMap<string, PeerRecord>): ItemView => {
+  const viewOf = (item: ItemRecord, peers: ReadonlyMap<string, PeerRecord>, speedOf: (itemId: string) => number): ItemView => {
     const peersWithItem = peersHolding(item.signed.itemId, peers.values());
     const heldChunks = item.have.count();
+    // Shown while downloading only, in whole KiB/s: a finished item, or a speed that only wavers, does
+    // not rebuild the row (10,000 one-chunk items would otherwise each rebuild as their speeds decay).
+    const downBytesPerSecond = item.status === 'downloading' ? speedKiBs(speedOf(item.signed.itemId)) * 1024 : 0;
     const cached = cache.get(item);
     if (
       cached?.status === item.status && cached.notice === item.notice && cached.verifiedBytes === item.verifiedBytes &&
-      cached.heldChunks === heldChunks && cached.peersWithItem === peersWithItem && cached.availabilityRevision === item.availabilityRevision
+      cached.heldChunks === heldChunks && cached.peersWithItem === peersWithItem && cached.availabilityRevision === item.availabilityRevision &&
+      cached.downBytesPerSecond === downBytesPerSecond
     ) {
       return cached.view;
     }
     work.itemViewsBuilt++;
-    const view = itemView(item, peersWithItem);
+    const view = itemView(item, peersWithItem, downBytesPerSecond);
     const { status, notice, verifiedBytes, availabilityRevision } = item;
-    cache.set(item, { view, status, notice, verifiedBytes, heldChunks, peersWithItem, availabilityRevision });
+    cache.set(item, { view, status, notice, verifiedBytes, heldChunks, peersWithItem, availabilityRevision, downBytesPerSecond });
     return view;
   };
   return (
     items: ReadonlyMap<string, ItemRecord>,
     peers: ReadonlyMap<string, PeerRecord>,
     settings: { autoDownload: boolean; uploadLimit: number | null; bannedPeerIds: readonly string[] },
+    speedOf: (itemId: string) => number = () => 0,
   ): SwarmSnapshot => ({
-    items: Array.from(items.values(), (item) => viewOf(item, peers)),
+    items: Array.from(items.values(), (item) => viewOf(item, peers, speedOf)),
     peers: [...peers.values()].map(peerView),
     ...settings,
   });

@@ -19,6 +19,11 @@ export interface ItemRecord {
   readonly availability: Uint16Array;
   /** Bumped whenever `availability` changes, so the snapshot knows to redraw the item's availability bar. */
   availabilityRevision: number;
+  /**
+   * First chunk of the window fetched in order, before anything else, while media plays from it
+   * (null: none, rarest first as usual). Seeking moves it.
+   */
+  focus: number | null;
 }
 
 /** What the engine knows of one connected peer. */

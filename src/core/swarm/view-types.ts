@@ -63,6 +63,8 @@ export interface ItemView {
   readonly swarmCoverage: readonly number[];
   /** The chunks this peer holds: the bitfield in hex (MSB first), for tools and tests. */
   readonly heldBitsHex: string;
+  /** Bytes per second arriving for it, averaged as the peers' speeds are (0 when nothing arrives). */
+  readonly downBytesPerSecond: number;
 }
 
 /** One connected peer as the UI sees it: byte counters, and speeds averaged over `speedWindowMs`. */
