@@ -9,6 +9,8 @@ import { createTabSync } from './app/tab-sync';
 import { startQuotaGuard } from './app/quota-guard';
 import { createRoomPersistence } from './app/room-persistence';
 import { createSession } from './app/session';
+import { registerServiceWorker } from './app/service-worker';
+import { takeSharedFiles } from './app/share-target';
 import { startUrlRouting } from './app/url-routing';
 import { systemClock } from './core/clock';
 import { deriveRoomKeys } from './core/room-keys';
@@ -22,6 +24,7 @@ import { describeFile, describeFolder } from './files/hash-files';
 import { nextIdle } from './files/idle';
 import { createChunkStore } from './storage/chunk-store';
 import { createRoomsStore } from './storage/rooms-store';
+import { createShareInbox } from './sw/share-inbox';
 import { createConnectionBudget } from './transport/connection-budget';
 import { createIceConfig } from './transport/ice-config';
 import { createPeerConnector } from './transport/peer-connector';
@@ -107,6 +110,10 @@ function startApp(container: HTMLElement, identity: Identity): void {
     reload: () => location.reload(),
     onHashChange: (listener) => (addEventListener('hashchange', listener), () => removeEventListener('hashchange', listener)),
   });
+  // Files shared from another app arrive at /?share=<id> (the worker's share target): a new room holds them.
+  const sharedFiles = { take: (id: string) => createShareInbox({ caches, origin: location.origin, now: Date.now, newId: () => crypto.randomUUID() }).take(id) };
+  void takeSharedFiles({ href: () => location.href, replace: (path) => history.replaceState(history.state, '', path) }, sharedFiles, session);
+  if (import.meta.env.PROD) registerServiceWorker(log); // the dev server builds no worker
 
   createRoot(container).render(
     <StrictMode>

@@ -99,5 +99,7 @@ export function reportText(report: Report): string {
       return `Could not read your rooms: ${report.detail}`;
     case 'room-delete-failed':
       return `Could not delete ${report.what}: ${report.detail}`;
+    case 'shared-files-missing':
+      return 'The files shared to Swarmdrop are no longer waiting here: they wait only a few minutes, and open once. Share them again from the other app, or drop them here.';
   }
 }

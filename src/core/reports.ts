@@ -33,4 +33,6 @@ export type Report =
   /** A room member sent signaling in another member's name (refused by its signature). */
   | { readonly code: 'signaling-member-forgery' }
   | { readonly code: 'rooms-read-failed'; readonly detail: string }
-  | { readonly code: 'room-delete-failed'; readonly what: string; readonly detail: string };
+  | { readonly code: 'room-delete-failed'; readonly what: string; readonly detail: string }
+  /** The page was opened for files shared from another app, but they are no longer waiting (taken, expired, or none). */
+  | { readonly code: 'shared-files-missing' };
