@@ -12,6 +12,8 @@ import { createSession } from './app/session';
 import { registerServiceWorker } from './app/service-worker';
 import { takeSharedFiles } from './app/share-target';
 import { startUrlRouting } from './app/url-routing';
+import { readFileRange, type FileRangeDeps } from './app/file-ranges';
+import { startMediaBridge } from './app/media-bridge';
 import { systemClock } from './core/clock';
 import { deriveRoomKeys } from './core/room-keys';
 import { createSwarm } from './core/swarm/engine';
@@ -28,7 +30,8 @@ import { createShareInbox } from './sw/share-inbox';
 import { createConnectionBudget } from './transport/connection-budget';
 import { createIceConfig } from './transport/ice-config';
 import { createPeerConnector } from './transport/peer-connector';
-import { App } from './ui/App';
+import { App, type AppMedia } from './ui/App';
+import type { ReadFile } from './ui/ItemPreview';
 import { InsecureContext } from './ui/InsecureContext';
 import { offerDownload } from './ui/offer-download';
 import { loadSettings, saveAutoDownload, saveUploadLimit } from './ui/saved-settings';
@@ -115,9 +118,25 @@ function startApp(container: HTMLElement, identity: Identity): void {
   void takeSharedFiles({ href: () => location.href, replace: (path) => history.replaceState(history.state, '', path) }, sharedFiles, session);
   if (import.meta.env.PROD) registerServiceWorker(log); // the dev server builds no worker
 
+  // Previews and media played while it downloads read the stored chunks; the worker asks for ranges.
+  const fileRanges: FileRangeDeps = {
+    manifestOf: (itemId) => swarm.manifestOf(itemId),
+    holds: (itemId, chunkIndex) => swarm.holds(itemId, chunkIndex),
+    focus: (itemId, chunkIndex) => swarm.focus(itemId, chunkIndex),
+    events: swarm.events,
+    chunkBlobs: (itemId, first, end) => pieces.chunkBlobs(itemId, first, end),
+  };
+  const readFile: ReadFile = (itemId, fileIndex, start, end, options) => readFileRange(fileRanges, itemId, fileIndex, start, end, options);
+  if ('serviceWorker' in navigator) startMediaBridge(navigator.serviceWorker, readFile);
+  const media: AppMedia = {
+    readFile,
+    streamUrl: (itemId, fileIndex) => (navigator.serviceWorker?.controller ? `/stream/${itemId}/${fileIndex}` : null),
+    pieceMap: (itemId, bins) => swarm.pieceMap(itemId, bins),
+  };
+
   createRoot(container).render(
     <StrictMode>
-      <App session={session} keeping={persistence.keeping} library={persistence} peerStatuses={peerStatuses} />
+      <App session={session} keeping={persistence.keeping} library={persistence} peerStatuses={peerStatuses} media={media} />
     </StrictMode>,
   );
 }

@@ -1,5 +1,6 @@
 // The service worker's entry (built to /sw.js, scope /): keeps this build's app shell on install,
 // drops older shells on activate, and hands each fetch to the first route that takes it.
+import { createAskPages } from './ask-pages';
 import { pickRoute } from './routes';
 import { createRouteTable } from './route-table';
 import { createShareInbox } from './share-inbox';
@@ -21,7 +22,7 @@ const shell: ShellDeps = {
   files: __SWARMDROP_SHELL__.files,
 };
 const inbox = createShareInbox({ caches, origin: shell.origin, now: () => Date.now(), newId: () => crypto.randomUUID() });
-const routes = createRouteTable({ shell, inbox, log });
+const routes = createRouteTable({ shell, inbox, log, askPages: createAskPages(worker.clients) });
 
 // A new build takes over at once: its shell is complete before it activates, and the page it serves
 // loads only hashed assets it keeps.

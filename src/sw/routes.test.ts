@@ -55,6 +55,9 @@ describe('requests the worker never answers', () => {
   });
 });
 
+/** No page open to answer a stream question. */
+const noPages = async () => ({ ok: false, reason: 'unknown-item', message: 'no page' }) as const;
+
 describe('the route table', () => {
   const { fetch } = fakeSite();
   const caches = new MemoryCacheStorage();
@@ -62,8 +65,10 @@ describe('the route table', () => {
     shell: shellOf(fetch, caches),
     inbox: createShareInbox({ caches, origin, now: () => 0, newId: () => crypto.randomUUID() }),
     log: () => undefined,
+    askPages: noPages,
   });
   it.each([
+    ['media played while it downloads', new Request(`${origin}/stream/${'a'.repeat(64)}/0`, { headers: { Range: 'bytes=0-' } }), 'stream'],
     ['POST /share-target', new Request(`${origin}/share-target`, { method: 'POST', body: new FormData() }), 'share-target'],
     ['POST elsewhere', new Request(`${origin}/upload`, { method: 'POST', body: 'x' }), 'network'],
     ['the relay socket', new Request(`${origin}/signal`), 'network'],
@@ -85,7 +90,7 @@ describe('the app shell', () => {
     const { site, fetch } = fakeSite();
     const shell = shellOf(fetch);
     await keepShell(shell);
-    const routes = createRouteTable({ shell, inbox: createShareInbox({ caches: shell.caches, origin, now: () => 0, newId: () => 'id' }), log: () => undefined });
+    const routes = createRouteTable({ shell, inbox: createShareInbox({ caches: shell.caches, origin, now: () => 0, newId: () => 'id' }), log: () => undefined, askPages: noPages });
     const answer = async (request: Request): Promise<string> => {
       const route = pickRoute(routes, request);
       if (!route?.handle) throw new Error('no route answers');

@@ -10,7 +10,10 @@ import type { PeerStatus } from '../app/peer-status';
 import { DropZone } from './DropZone';
 import { useStore } from './hooks';
 import { ItemRow, type ItemActions } from './ItemRow';
+import type { ReadFile } from './ItemPreview';
 import { PeerList } from './PeerList';
+import type { PieceMap } from '../core/swarm/piece-map';
+import { SwarmView } from './SwarmView';
 import { RoomLink } from './RoomLink';
 import { RoomsList } from './RoomsList';
 import { UploadLimit } from './UploadLimit';
@@ -30,13 +33,23 @@ export interface AppProps {
   readonly library: RoomLibrary;
   /** Each peer's connection status (route, reconnecting, unreachable). */
   readonly peerStatuses: ExternalStore<ReadonlyMap<string, PeerStatus>>;
+  /** Looking inside items and at the swarm: previews, streaming, piece maps (main.tsx wires the engine). */
+  readonly media: AppMedia;
+}
+
+/** What previews, streaming and the swarm view read. */
+export interface AppMedia {
+  readonly readFile: ReadFile;
+  /** Where media streams from while it downloads; null where no service worker answers (yet). */
+  readonly streamUrl: (itemId: string, fileIndex: number) => string | null;
+  readonly pieceMap: (itemId: string, bins: number) => PieceMap | null;
 }
 
 /** The whole page. */
 /** Names listed while files are hashed; the rest are counted (2,000 dropped files are not 2,000 lines). */
 const preparingNamesShown = 3;
 
-export function App({ session, keeping, library, peerStatuses }: AppProps) {
+export function App({ session, keeping, library, peerStatuses, media }: AppProps) {
   const statuses = useStore(peerStatuses);
   const state = useStore(session);
   const swarm = useStore(session.swarmView);
@@ -48,8 +61,10 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
       pause: (itemId) => session.pause(itemId),
       save: (itemId) => void session.save(itemId),
       saveFile: (itemId, fileIndex) => void session.saveFile(itemId, fileIndex),
+      readFile: media.readFile,
+      streamUrl: media.streamUrl,
     }),
-    [session],
+    [session, media],
   );
   const share = (files: File[]) => {
     session.shareFiles(files).catch((error: unknown) => session.reportError({ code: 'share-failed', name: files.map((f) => f.name).join(', '), detail: errorMessage(error) }));
@@ -126,6 +141,7 @@ export function App({ session, keeping, library, peerStatuses }: AppProps) {
           )}
         </section>
       )}
+      {state.roomLink && <SwarmView peers={swarm.peers} items={swarm.items} pieceMap={media.pieceMap} />}
       {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} statuses={statuses} />}
       <footer className="app__footer">
         Files go straight from browser to browser. The relay only introduces peers and never sees the link&apos;s secret.

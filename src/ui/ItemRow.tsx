@@ -5,7 +5,8 @@ import { isFolderItem } from '../core/share-plan';
 import type { ItemView } from '../core/swarm/view-types';
 import { AvailabilityBar } from './AvailabilityBar';
 import { FileList } from './FileList';
-import { formatBytes } from './format';
+import { etaText, formatBytes } from './format';
+import { ItemPreview, type ReadFile } from './ItemPreview';
 
 /** What an item's buttons do, by item id: one object for every row, so a row whose item is unchanged does not render again. */
 export interface ItemActions {
@@ -14,6 +15,10 @@ export interface ItemActions {
   save(itemId: string): void;
   /** Saves one file of a folder item. */
   saveFile(itemId: string, fileIndex: number): void;
+  /** Reads bytes of an item's file, for its preview. */
+  readonly readFile: ReadFile;
+  /** Where an item's media streams from while it downloads; null where no service worker answers. */
+  readonly streamUrl: (itemId: string, fileIndex: number) => string | null;
 }
 
 /** Props: the item and what its buttons do. */
@@ -60,7 +65,8 @@ export const ItemRow = memo(function ItemRow({ item, actions }: ItemRowProps) {
         </span>
       </div>
       {folder && <FileList files={item.files} onSaveFile={item.status === 'complete' ? onSaveFile : undefined} />}
-      <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} />
+      <ItemPreview item={item} readFile={actions.readFile} streamUrl={actions.streamUrl} />
+      <progress data-testid="item-progress" className="item__progress" value={item.verifiedBytes} max={item.totalBytes} aria-label={`${item.name}: downloaded`} />
       {!item.local && item.status !== 'complete' && <AvailabilityBar coverage={item.swarmCoverage} />}
       <div className="item__foot">
         <span className="item__status">
@@ -69,6 +75,12 @@ export const ItemRow = memo(function ItemRow({ item, actions }: ItemRowProps) {
             ? ` · ${formatBytes(item.verifiedBytes)} of ${formatBytes(item.totalBytes)}`
             : ''}
           {item.local ? ' · shared by you' : ` · ${item.peersWithItem} ${item.peersWithItem === 1 ? 'peer has' : 'peers have'} it`}
+          {item.status === 'downloading' && (
+            <span className="item__eta" data-testid="item-eta" data-bytes-per-second={item.downBytesPerSecond}>
+              {' · '}
+              {etaText(item.totalBytes - item.verifiedBytes, item.downBytesPerSecond)}
+            </span>
+          )}
         </span>
         <span className="item__actions">
           {canDownload && (

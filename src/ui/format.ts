@@ -17,3 +17,20 @@ export function formatBytes(bytes: number): string {
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
+
+/** Seconds -> "45 s", "3 min", "2 h 5 min": how long is left, as a person reads it. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'unknown';
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.round(whole / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/** What a downloading item shows: its speed and the time left at that speed (or that it waits for peers). */
+export function etaText(remainingBytes: number, bytesPerSecond: number): string {
+  if (bytesPerSecond <= 0) return 'waiting for peers';
+  return `${formatRate(bytesPerSecond)} · ${formatDuration(remainingBytes / bytesPerSecond)} left`;
+}

@@ -72,6 +72,8 @@ export interface Swarm extends ExternalStore<SwarmSnapshot> {
    * download starts if it was not running. Seeking calls it again; null goes back to rarest first.
    */
   focus(itemId: string, chunkIndex: number | null): void;
+  /** Whether this peer holds (has stored) chunk `chunkIndex` of the item. */
+  holds(itemId: string, chunkIndex: number): boolean;
   /** The item's pieces summarised in at most `bins` bins, for the swarm view; null for an unknown item. */
   pieceMap(itemId: string, bins: number): PieceMap | null;
   destroy(): void;
@@ -204,6 +206,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       // Set first, so the download's first requests are already the window's.
       if (from !== null && item.status !== 'downloading' && item.status !== 'complete') itemOps.download(itemId);
     },
+    holds: (itemId, chunkIndex) => items.get(itemId)?.have.has(chunkIndex) ?? false,
     pieceMap(itemId, bins) {
       const item = items.get(itemId);
       if (!item) return null;
