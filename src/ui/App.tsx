@@ -13,6 +13,7 @@ import { ItemRow, type ItemActions } from './ItemRow';
 import type { ReadFile } from './ItemPreview';
 import { PeerList } from './PeerList';
 import type { PieceMap } from '../core/swarm/piece-map';
+import { SnippetComposer } from './SnippetComposer';
 import { SwarmView } from './SwarmView';
 import { RoomLink } from './RoomLink';
 import { RoomsList } from './RoomsList';
@@ -88,6 +89,7 @@ export function App({ session, keeping, library, peerStatuses, media }: AppProps
         </ul>
       )}
       <DropZone onFiles={share} compact={state.roomLink !== null} />
+      <SnippetComposer onShare={(file) => share([file])} />
       {state.roomLink && <RoomLink link={state.roomLink} />}
       {!state.roomLink && <RoomsList library={library} onError={reportError} />}
       {state.roomLink && (

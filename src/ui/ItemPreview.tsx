@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ItemView } from '../core/swarm/view-types';
 import type { FileRange, ReadOptions } from '../app/file-ranges';
 import { itemKind } from './item-kind';
+import './preview.css';
 
 /** Reads bytes [start, end) of one file of an item (see app/file-ranges.ts). */
 export type ReadFile = (itemId: string, fileIndex: number, start: number, end: number, options: ReadOptions) => Promise<FileRange>;
