@@ -15,7 +15,7 @@ export function noticeText(notice: ItemNotice, itemName: string): string {
     case 'not-enough-storage':
       return `Not enough storage: ${itemName} needs ${megabytes(notice.neededBytes)} more, ${megabytes(Math.max(0, notice.freeBytes))} is free. Free some space (for example, delete old rooms) and it resumes.`;
     case 'store-failed':
-      return `Could not store a chunk: ${notice.detail}`;
+      return `Could not store a piece of ${itemName} in this browser (${notice.detail}). Press Resume to try again; if it fails again, reload the page.`;
   }
 }
 
@@ -47,7 +47,8 @@ const listedSkipsMax = 5;
 export function skippedFilesText(skipped: readonly SkippedFile[]): string {
   const listed = skipped.slice(0, listedSkipsMax).map((s) => `${s.path} (${skipText(s)})`);
   if (skipped.length > listedSkipsMax) listed.push(`and ${skipped.length - listedSkipsMax} more`);
-  return `Left out, because a shared name cannot hold them: ${listed.join('; ')}.`;
+  const renamable = skipped.some((s) => s.reason !== 'picked-twice' && s.reason !== 'too-many-files');
+  return `Left out, because a shared name cannot hold them: ${listed.join('; ')}.${renamable ? ' Rename those and share them again.' : ''}`;
 }
 
 /** "2 pieces are missing from this browser's storage and 1 is damaged", in words for any counts. */
@@ -67,22 +68,22 @@ export function reportText(report: Report): string {
     case 'files-skipped':
       return skippedFilesText(report.skipped);
     case 'share-failed':
-      return `Could not share ${report.name}: ${report.detail}`;
+      return `Could not share ${report.name} (${report.detail}). Check that the files are still on this device and readable, then choose them again.`;
     case 'save-failed':
-      return `Could not save ${report.name}: ${report.detail}`;
+      return `Could not save ${report.name} (${report.detail}). Press Save to try again; if it fails again, check that the disk has space and that this site may download files.`;
     case 'save-chunks-faulty':
     {
       const one = report.missing + report.damaged === 1;
       return `Could not save ${report.name}: ${faultyChunksText(report.missing, report.damaged)} (${one ? 'it holds' : 'the first holds'} part of ${report.path}). Swarmdrop is downloading ${one ? 'it' : 'them'} again from the room; save again once the item is complete.`;
     }
     case 'item-unknown':
-      return 'That item is not known here.';
+      return 'That item is no longer in this room. Reload the page to see what the room holds now.';
     case 'join-failed':
-      return `Could not join the room: ${report.detail}`;
+      return `Could not join the room (${report.detail}). Reload the page to try again; if it keeps failing, ask for the link again.`;
     case 'link-damaged':
       return 'This room link is incomplete or damaged. Ask for the link again.';
     case 'keep-copy-failed':
-      return `Could not keep a copy of ${report.name} in this browser; it is shared only while this tab stays open (${report.detail}).`;
+      return `Could not keep a copy of ${report.name} in this browser (${report.detail}), so it is shared only while this tab stays open. Keep the tab open until the others have it, or free some storage and share it again.`;
     case 'connection-budget-spent':
       return `This tab holds ${report.count} peer connections, near the browser's limit per tab, so it connects to no new peers for now. Connections already open keep working, and it tries again once the browser has freed closed ones.`;
     case 'room-data-deleted-elsewhere':
@@ -92,14 +93,30 @@ export function reportText(report: Report): string {
     case 'room-item-limit':
       return `This room has more than ${report.limit.toLocaleString('en')} items; this page shows and fetches the first ${report.limit.toLocaleString('en')}. Ask whoever shares the rest to share them as folders (a folder is one item), or in another room.`;
     case 'signaling-tampered':
-      return 'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private.';
+      return 'Signaling messages for this room failed authentication: the relay (or someone on the way) is altering them. No connection is made through them; your files stay private. If it goes on, try another network or ask whoever runs this server.';
     case 'signaling-member-forgery':
       return 'Someone in this room sent connection messages in another member’s name. They were refused, as every message must be signed by its sender; your transfers go on.';
     case 'rooms-read-failed':
-      return `Could not read your rooms: ${report.detail}`;
+      return `Could not read your rooms from this browser's storage (${report.detail}). Reload the page to try again; a private window may have storage turned off.`;
     case 'room-delete-failed':
-      return `Could not delete ${report.what}: ${report.detail}`;
+      return `Could not delete ${report.what} (${report.detail}). Reload the page and try again.`;
     case 'shared-files-missing':
       return 'The files shared to Swarmdrop are no longer waiting here: they wait only a few minutes, and open once. Share them again from the other app, or drop them here.';
   }
+}
+
+/** Words for passing the room link on (RoomLink.tsx): the share sheet's title and text, and what to do when Copy or Share fails. */
+export const shareLinkText = {
+  title: 'Swarmdrop room',
+  text: 'Open this link to get the files shared in this room, straight from browser to browser.',
+  'link-copy-failed': 'Could not copy the link: this browser did not allow it. Select the link and copy it yourself, or let the other person scan the QR code.',
+  'link-share-failed': 'Could not open the share sheet. Copy the link and send it yourself, or let the other person scan the QR code.',
+} as const;
+
+/** Shown instead of the QR code when there is none: the link is longer than one holds, or the encoder did not load. */
+export const roomQrUnavailableText = 'No QR code can be shown for this link here. Copy the link and send it instead.';
+
+/** When the browser could not read what was dropped (DropZone.tsx). */
+export function dropReadFailedText(detail: string): string {
+  return `Could not read what was dropped (${detail}). Try again with the Choose files or Choose a folder button.`;
 }

@@ -1,6 +1,7 @@
 // Where files come in: drag and drop (files and whole folders), a file picker and a folder picker.
 // A folder's files carry their path inside it (`webkitRelativePath`); the session makes each folder one item.
 import { useState, type DragEvent } from 'react';
+import { dropReadFailedText } from '../app/messages';
 import { droppedEntries, readDropped } from './dropped-files';
 
 /** Props: what to do with the files the person chose. */
@@ -27,7 +28,7 @@ export function DropZone({ onFiles, compact }: DropZoneProps) {
         setProblems(dropped.problems);
         take(dropped.files);
       },
-      (error: unknown) => setProblems([`Could not read what was dropped: ${String(error)}`]),
+      (error: unknown) => setProblems([dropReadFailedText(String(error))]),
     );
   };
   const pick = (input: HTMLInputElement) => {
@@ -44,24 +45,50 @@ export function DropZone({ onFiles, compact }: DropZoneProps) {
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
     >
+      {!compact && (
+        <svg className="drop-zone__art" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
+          <path d="M14 34h-2a8 8 0 0 1-1-15.9A12 12 0 0 1 34.4 15 9.5 9.5 0 0 1 36 34h-2" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+          <path d="M24 40V22m-7 7 7-7 7 7" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+      )}
       <p className="drop-zone__hint">{compact ? 'Drop more files or folders to share' : 'Drop files or folders here to share them'}</p>
+      {/* The inputs are hidden from sight only: Tab reaches them, and the label around each shows its focus. */}
       <div className="drop-zone__buttons">
         <label className="button">
           Choose files
-          <input data-testid="drop-input" type="file" multiple hidden onChange={(event) => pick(event.currentTarget)} />
+          <input data-testid="drop-input" className="visually-hidden" type="file" multiple onChange={(event) => pick(event.currentTarget)} />
         </label>
         <label className="button button--quiet">
           Choose a folder
           <input
             data-testid="folder-input"
+            className="visually-hidden"
             type="file"
             multiple
-            hidden
             ref={(input) => input?.setAttribute('webkitdirectory', '')}
             onChange={(event) => pick(event.currentTarget)}
           />
         </label>
       </div>
+      {!compact && (
+        <ol className="drop-zone__steps">
+          <li>
+            <span>
+              <strong>Drop</strong> files or a folder
+            </span>
+          </li>
+          <li>
+            <span>
+              <strong>Send</strong> the link or QR code
+            </span>
+          </li>
+          <li>
+            <span>
+              <strong>Everyone</strong> downloads from everyone
+            </span>
+          </li>
+        </ol>
+      )}
       {problems.length > 0 && (
         <ul className="errors">
           {problems.map((problem, i) => (

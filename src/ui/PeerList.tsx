@@ -59,8 +59,14 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
                 {...(status?.fingerprint ? { 'data-dtls': status.fingerprint } : {})}
               >
                 <span className="peers__id">{shortId(peer.peerId, uiIdChars)}</span>
-                <span>↑ {formatRate(peer.upBytesPerSecond)}</span>
-                <span>↓ {formatRate(peer.downBytesPerSecond)}</span>
+                <span>
+                  <span aria-hidden="true">↑</span>
+                  <span className="visually-hidden">sending</span> {formatRate(peer.upBytesPerSecond)}
+                </span>
+                <span>
+                  <span aria-hidden="true">↓</span>
+                  <span className="visually-hidden">receiving</span> {formatRate(peer.downBytesPerSecond)}
+                </span>
                 {route && (
                   <span className={`peers__route peers__route--${route}`} title={routeTitle[route]}>
                     {routeText[route]}

@@ -25,6 +25,7 @@ export function UploadLimit({ limit, onChange }: UploadLimitProps) {
         data-testid="upload-limit"
         className="upload-limit"
         type="number"
+        inputMode="decimal"
         min="0"
         step="0.1"
         placeholder="none"
