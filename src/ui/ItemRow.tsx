@@ -6,6 +6,7 @@ import type { ItemView } from '../core/swarm/view-types';
 import { AvailabilityBar } from './AvailabilityBar';
 import { FileList } from './FileList';
 import { etaText, formatBytes } from './format';
+import { ItemIcon } from './ItemIcon';
 import { ItemPreview, type ReadFile } from './ItemPreview';
 
 /** What an item's buttons do, by item id: one object for every row, so a row whose item is unchanged does not render again. */
@@ -58,6 +59,7 @@ export const ItemRow = memo(function ItemRow({ item, actions }: ItemRowProps) {
       data-chunks={item.chunkCount}
     >
       <div className="item__head">
+        <ItemIcon name={item.name} mimeType={item.files[0]?.type} folder={folder} />
         <span className="item__name">{item.name}</span>
         <span className="item__size">
           {folder && `${item.files.length} ${item.files.length === 1 ? 'file' : 'files'} · `}
