@@ -2,6 +2,7 @@
 // to each, and each item's piece map counts the pieces that page holds, as its item row says.
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { snap } from './look-helpers';
 import { item, openPeer, saveItem, shareFiles, writeTestFiles } from './peers';
 
 /** 12 MB at 1 MB/s from the sharer: every piece leaves it once, so the swarm is mid-way for about 12 s. */
@@ -50,11 +51,8 @@ test('the swarm view draws the peers, the rates between them and each page’s p
   await expect(item(downloading.page, file.name).locator('[data-testid=item-eta]')).toHaveText(/( · )?(\S+ \S+\/s · .+ left|waiting for peers)/);
   for (const peer of [sharer, ...downloaders]) await expectMapMatchesRow(peer.page, file.name);
   for (const peer of downloaders) await expect(peer.page.locator('[data-testid=swarm-view]')).toHaveAttribute('data-edges', '3');
-  for (const [name, page] of [['sharer', sharer.page], ['downloader', downloading.page]] as const) {
-    const path = testInfo.outputPath(`${name}-mid-swarm.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-mid-swarm`, { path, contentType: 'image/png' });
-  }
+  await snap(sharer.page, testInfo, 'sharer-mid-swarm');
+  await snap(downloading.page, testInfo, 'downloader-mid-swarm', 'room-swarm');
 
   // Done: every downloader holds every piece, its map says so, and the bytes are the sharer's.
   for (const peer of downloaders) {
