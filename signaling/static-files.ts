@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
+import { createCompressedFiles, isCompressible, minCompressBytes, pickEncoding, type CompressedFiles } from './compressed-files.js';
 import { errorForLog, type Log } from './log.js';
 
 /** Answers one HTTP request from the static directory; never rejects. */
@@ -67,9 +68,10 @@ const indexFile = 'index.html';
 export function createStaticHandler(staticDir: string | undefined, log: Log, connectSources: readonly string[] = []): StaticHandler {
   const root = staticDir === undefined ? undefined : resolve(staticDir);
   const headers = { ...securityHeaders, 'Content-Security-Policy': policyWith(connectSources) };
+  const compressed = createCompressedFiles();
   return async (req, res) => {
     try {
-      await serve({ root, log, headers }, req, res);
+      await serve({ root, log, headers, compressed }, req, res);
     } catch (error) {
       log({ event: 'static-error', ...errorForLog(error) });
       if (!res.headersSent) sendText(res, 500, 'internal error');
@@ -100,6 +102,7 @@ interface Site {
   readonly root: string | undefined;
   readonly log: Log;
   readonly headers: Readonly<Record<string, string>>;
+  readonly compressed: CompressedFiles;
 }
 
 async function serve(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -157,13 +160,30 @@ interface FoundFile {
   readonly pathname: string;
 }
 
-function sendFile({ headers, log }: Site, res: ServerResponse, { path, stats, pathname }: FoundFile): void {
-  res.writeHead(200, {
-    ...headers,
-    'Content-Type': contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': String(stats.size),
+function sendFile(site: Site, res: ServerResponse, file: FoundFile): void {
+  const { path, stats, pathname } = file;
+  const contentType = contentTypes[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  const fileHeaders = {
+    ...site.headers,
+    'Content-Type': contentType,
     'Cache-Control': pathname.startsWith(hashedAssetsPrefix) ? immutableCacheControl : revalidateCacheControl,
-  });
+    ...(isCompressible(contentType) ? { Vary: 'Accept-Encoding' } : {}),
+  };
+  const encoding = isCompressible(contentType) && stats.size >= minCompressBytes ? pickEncoding(res.req.headers['accept-encoding']) : null;
+  if (encoding !== null) {
+    site.compressed.get(path, stats.mtimeMs, encoding).then(
+      (bytes) => {
+        res.writeHead(200, { ...fileHeaders, 'Content-Encoding': encoding, 'Content-Length': String(bytes.length) });
+        res.end(res.req.method === 'HEAD' ? undefined : bytes);
+      },
+      (error: unknown) => {
+        site.log({ event: 'static-compress-error', ...errorForLog(error) });
+        if (!res.headersSent) sendText(res, 500, 'internal error');
+      },
+    );
+    return;
+  }
+  res.writeHead(200, { ...fileHeaders, 'Content-Length': String(stats.size) });
   if (res.req.method === 'HEAD') {
     res.end();
     return;
@@ -171,7 +191,7 @@ function sendFile({ headers, log }: Site, res: ServerResponse, { path, stats, pa
   // pipeline destroys the file stream when the client goes away, so no descriptor leaks.
   pipeline(createReadStream(path), res, (error) => {
     if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-      log({ event: 'static-stream-error', ...errorForLog(error) });
+      site.log({ event: 'static-stream-error', ...errorForLog(error) });
     }
   });
 }
