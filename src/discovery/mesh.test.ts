@@ -84,6 +84,18 @@ describe('mesh rules', () => {
     expect(parseHello(payload)).toEqual(payload);
   });
 
+  it.each([
+    [{ links: 1, cap: 24, name: 'Ada' }, { links: 1, cap: 24, name: 'Ada' }],
+    [{ links: 1, cap: 24, name: '  Ada\u0000 ' }, { links: 1, cap: 24, name: 'Ada' }],
+    [{ links: 1, cap: 24, busy: true, name: 'Ada' }, { links: 1, cap: 24, busy: true, name: 'Ada' }],
+    [{ links: 1, cap: 24, name: 'a'.repeat(41) }, { links: 1, cap: 24 }],
+    [{ links: 1, cap: 24, name: 'x'.repeat(1_000) }, { links: 1, cap: 24 }],
+    [{ links: 1, cap: 24, name: { length: 3 } }, { links: 1, cap: 24 }],
+    [{ links: 1, cap: 24, name: '' }, { links: 1, cap: 24 }],
+  ])('parses hello %j as %j: a name that does not fit is dropped, the hello kept', (payload, parsed) => {
+    expect(parseHello(payload)).toEqual(parsed);
+  });
+
   it.each([[null], [{}], [{ links: 3 }], [{ links: -1, cap: 5 }], [{ links: 1.5, cap: 5 }], [{ links: '3', cap: 5 }], [{ links: 1e9, cap: 5 }], [{ links: 1, cap: 0 }], [{ links: 1, cap: 5, busy: false }]])(
     'rejects hello %j',
     (payload) => {

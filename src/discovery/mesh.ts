@@ -2,6 +2,7 @@
 // cap each peer keeps a random partial mesh that stays connected: full peers still take in "needy"
 // peers (fewer than the minimum links), and a peer that loses a link invites a random peer it has
 // heard of (needy ones first) to fill the gap. The rules here are pure; room-connector.ts runs them.
+import { parseDisplayName } from '../core/display-name';
 
 /** Links a peer aims for: a full mesh up to here; each link costs CPU, memory and an RTCPeerConnection. */
 export const meshCapBaseLinks = 24;
@@ -78,21 +79,24 @@ export function createMeshLimits(random: () => number, overrides: Partial<MeshLi
 
 /**
  * The payload of a hello (sealed like every payload): the sender's links (open, being set up, or
- * held for an invite) and its cap. `busy` marks a reply that declines an invite.
+ * held for an invite) and its cap. `busy` marks a reply that declines an invite. `name` is the name
+ * its person chose to show the room (core/display-name.ts), absent when they chose none.
  */
 export interface HelloPayload {
   readonly links: number;
   readonly cap: number;
   readonly busy?: true;
+  readonly name?: string;
 }
 
-/** Parses a hello's payload; null if malformed. */
+/** Parses a hello's payload; null if malformed. A bad `name` alone is dropped: the hello still counts. */
 export function parseHello(payload: unknown): HelloPayload | null {
   if (typeof payload !== 'object' || payload === null) return null;
-  const { links, cap, busy } = payload as Record<string, unknown>;
+  const { links, cap, busy, name } = payload as Record<string, unknown>;
   const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= maxClaimedLinks;
   if (!isCount(links) || !isCount(cap) || cap === 0 || (busy !== undefined && busy !== true)) return null;
-  return busy ? { links, cap, busy } : { links, cap };
+  const shown = parseDisplayName(name);
+  return { links, cap, ...(busy ? { busy } : {}), ...(shown === null ? {} : { name: shown }) };
 }
 
 /**

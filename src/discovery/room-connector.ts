@@ -48,6 +48,10 @@ export interface RoomConnectorOptions {
   readonly onForgery?: () => void;
   /** A member sent an envelope in another member's name (refused): tell the person, once. */
   readonly onMemberForgery?: () => void;
+  /** The name this tab shows the room, read for each hello it sends (null: none). */
+  readonly displayName?: () => string | null;
+  /** A peer's signed hello said the name it shows (null: none, or one that did not fit). */
+  readonly onPeerName?: (peerId: string, name: string | null) => void;
   /** Mesh limits to override (tests use small rooms). */
   readonly mesh?: Partial<MeshLimits>;
   readonly random?: () => number;
@@ -63,6 +67,8 @@ export interface RoomConnector {
   readonly pendingEnvelopes: number;
   /** This tab's mesh limits (its cap includes its random jitter). */
   readonly limits: MeshLimits;
+  /** Says hello to the whole room again, so peers hear what changed in it (a new display name). */
+  announce(): void;
   close(): void;
 }
 
@@ -103,7 +109,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   const jittered = (ms: number): number => ms * (0.5 + random());
 
   const sayHello = (to: string, onlyBus?: number, busy = false): void => {
-    const payload: HelloPayload = { links: load(), cap: limits.capLinks, ...(busy ? { busy } : {}) };
+    const name = options.displayName?.() ?? null;
+    const payload: HelloPayload = { links: load(), cap: limits.capLinks, ...(busy ? { busy } : {}), ...(name === null ? {} : { name }) };
     if (!exhausted()) channel.send(to, 'hello', payload, onlyBus); // once spent, inviting would waste others' connections
   };
 
@@ -264,6 +271,7 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     const hello = parseHello(envelope.payload);
     if (!hello) return log('envelope-rejected', { reason: 'malformed hello' });
     book.heard(envelope.from, { links: hello.links, cap: hello.cap });
+    options.onPeerName?.(envelope.from, hello.name ?? null);
     onHello(envelope.from, hello, envelope.to !== broadcastRecipient);
   };
 
@@ -288,6 +296,9 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
       return channel.pendingEnvelopes;
     },
     limits,
+    announce() {
+      if (!closed) sayHello(broadcastRecipient);
+    },
     close() {
       closed = true;
       if (refillTimer !== null) clock.clearTimeout(refillTimer);

@@ -7,7 +7,7 @@ import type { RoomKeys } from '../core/room-keys';
 import type { BroadcastChannelLike } from '../discovery/broadcast-bus';
 import { createIdentity, type Identity } from '../discovery/identity';
 import type { MeshLimits } from '../discovery/mesh';
-import { createRoomConnector, type BusFactory, type ConnectPeer, type RoomConnector } from '../discovery/room-connector';
+import { createRoomConnector, type BusFactory, type ConnectPeer, type RoomConnector, type RoomConnectorOptions } from '../discovery/room-connector';
 import type { RelayClient, RelayHandlers } from '../discovery/relay-client';
 import type { ConnectionBudget } from '../transport/connection-budget';
 import { createLinkPair } from './memory-link';
@@ -231,6 +231,8 @@ export async function joinTestRoom(
     readonly mesh?: Partial<MeshLimits>;
     readonly budget?: ConnectionBudget;
     readonly clock?: Clock;
+    /** The name the peer shows, and where the names it hears go (display names). */
+    readonly names?: Pick<RoomConnectorOptions, 'displayName' | 'onPeerName'>;
   },
 ): Promise<TestRoomPeer> {
   const identity = await testIdentity(name);
@@ -251,6 +253,7 @@ export async function joinTestRoom(
     },
     ...(options.mesh ? { mesh: options.mesh } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...options.names,
   });
   return { name, id, connector, links, events, entries };
 }
