@@ -3,6 +3,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createErrorReports } from './app/error-reports';
+import { createDisplayNames } from './app/display-names';
+import { browserNotifySetting, startBrowserKeepAlive } from './app/keep-alive-browser';
 import { createPeerStatusBoard } from './app/peer-status';
 import { quietMoment } from './app/quiet-moment';
 import { createTabSync } from './app/tab-sync';
@@ -34,7 +36,7 @@ import { App, type AppMedia } from './ui/App';
 import type { ReadFile } from './ui/ItemPreview';
 import { InsecureContext } from './ui/InsecureContext';
 import { offerDownload } from './ui/offer-download';
-import { loadSettings, saveAutoDownload, saveUploadLimit } from './ui/saved-settings';
+import { loadDisplayName, loadNotifyDownloads, loadSettings, saveAutoDownload, saveDisplayName, saveNotifyDownloads, saveUploadLimit } from './ui/saved-settings';
 import './ui/styles.css';
 
 /** Structured console logs; never secrets or payloads. */
@@ -48,6 +50,9 @@ function startApp(container: HTMLElement, identity: Identity): void {
   const peerStatuses = createPeerStatusBoard();
   const pieces = createBrowserPieceStore(createChunkStore());
   const swarm = createSwarm({ store: pieces, log, ...loadSettings(localStorage) });
+  const names = createDisplayNames({ load: () => loadDisplayName(localStorage), save: (name) => saveDisplayName(localStorage, name) });
+  const notify = browserNotifySetting({ load: () => loadNotifyDownloads(localStorage), save: (on) => saveNotifyDownloads(localStorage, on) });
+  startBrowserKeepAlive(swarm, log, notify); // wake lock, title badge and notifications, the last-holder warning
   const missingSaid = new Set<string>();
   swarm.events.subscribe((event) => {
     if (event.type === 'room-item-limit') errors.report({ code: 'room-item-limit', limit: event.limit });
@@ -96,8 +101,11 @@ function startApp(container: HTMLElement, identity: Identity): void {
         isBanned: (peerId) => swarm.isBanned(peerId),
         onForgery: () => errors.report({ code: 'signaling-tampered' }),
         onMemberForgery: () => errors.report({ code: 'signaling-member-forgery' }),
+        displayName: () => names.getSnapshot().mine,
+        onPeerName: (peerId, name) => names.heard(peerId, name),
       });
-      return () => connector.close();
+      const stopAnnouncing = names.onMineChange(() => connector.announce()); // a new name reaches the room at once
+      return () => (stopAnnouncing(), connector.close());
     },
   });
 
@@ -136,7 +144,7 @@ function startApp(container: HTMLElement, identity: Identity): void {
 
   createRoot(container).render(
     <StrictMode>
-      <App session={session} keeping={persistence.keeping} library={persistence} peerStatuses={peerStatuses} media={media} />
+      <App session={session} keeping={persistence.keeping} library={persistence} peerStatuses={peerStatuses} media={media} settings={{ names, notify }} />
     </StrictMode>,
   );
 }

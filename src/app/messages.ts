@@ -1,11 +1,28 @@
 // The one place where reason codes from the core become sentences people read (the UI and the
 // application layer both word their messages through it).
+import { maxDisplayNameChars } from '../core/display-name';
 import { maxFilesPerItem, maxPathChars } from '../core/protocol/limits';
 import type { Report } from '../core/reports';
 import type { SkippedFile } from '../core/share-plan';
 import type { ItemNotice } from '../core/swarm/view-types';
 
 const megabytes = (bytes: number): string => `${Math.ceil(bytes / 1e6)} MB`;
+
+/** The Settings panel's sentences (Settings.tsx). */
+export const settingsText = {
+  nameHint: `Shown next to your peer id to the others in the room, up to ${maxDisplayNameChars} characters. It travels only inside the encrypted signaling: the relay never sees it.`,
+  notifyUnsupported: 'This browser cannot show notifications. The tab title still counts the downloads that finish while you look elsewhere.',
+  notifyBlocked: 'This browser blocks notifications from this site. Allow them in the site settings (the icon before the address), then tick the box again.',
+  transfersInRoom: 'The upload limit and automatic downloads are set above the list of files.',
+  transfersOutsideRoom: 'The upload limit and automatic downloads are set above the list of files once you are in a room.',
+  clearInRoom: 'This leaves the room first: peers downloading from this tab lose it as a source.',
+} as const;
+
+/** What deleting everything kept in this browser freed: `size` is already worded ("12 MB"). */
+export function dataClearedText(rooms: number, size: string): string {
+  if (rooms === 0) return 'Nothing was kept in this browser, so there was nothing to delete.';
+  return `Deleted ${rooms === 1 ? '1 room' : `${rooms.toLocaleString('en-US')} rooms`} and ${size} of stored files from this browser.`;
+}
 
 /** The sentence shown with an item that is paused or stopped for `notice`. */
 export function noticeText(notice: ItemNotice, itemName: string): string {

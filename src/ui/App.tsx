@@ -2,7 +2,7 @@
 import { reportText } from '../app/messages';
 import { errorMessage } from '../core/errors';
 import type { Report } from '../core/reports';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { ExternalStore } from '../core/store';
 import type { KeepingSnapshot, RoomLibrary } from '../app/room-persistence';
 import type { Session } from '../app/session';
@@ -17,6 +17,9 @@ import { SnippetComposer } from './SnippetComposer';
 import { SwarmView } from './SwarmView';
 import { RoomLink } from './RoomLink';
 import { RoomsList } from './RoomsList';
+import { Settings } from './Settings';
+import type { DisplayNames } from '../app/display-names';
+import type { NotifySetting } from '../app/keep-alive-browser';
 import { UploadLimit } from './UploadLimit';
 
 const relayText = {
@@ -36,6 +39,8 @@ export interface AppProps {
   readonly peerStatuses: ExternalStore<ReadonlyMap<string, PeerStatus>>;
   /** Looking inside items and at the swarm: previews, streaming, piece maps (main.tsx wires the engine). */
   readonly media: AppMedia;
+  /** The names shown in the room (ours and the peers'), and whether to notify when a download finishes. */
+  readonly settings: { readonly names: DisplayNames; readonly notify: NotifySetting };
 }
 
 /** What previews, streaming and the swarm view read. */
@@ -50,8 +55,12 @@ export interface AppMedia {
 /** Names listed while files are hashed; the rest are counted (2,000 dropped files are not 2,000 lines). */
 const preparingNamesShown = 3;
 
-export function App({ session, keeping, library, peerStatuses, media }: AppProps) {
+export function App({ session, keeping, library, peerStatuses, media, settings }: AppProps) {
   const statuses = useStore(peerStatuses);
+  const names = useStore(settings.names);
+  /** Bumped when Settings deleted everything: "Your rooms" reads the library again. */
+  const [libraryVersion, setLibraryVersion] = useState(0);
+  const libraryCleared = useCallback(() => setLibraryVersion((version) => version + 1), []);
   const state = useStore(session);
   const swarm = useStore(session.swarmView);
   const kept = useStore(keeping);
@@ -91,7 +100,7 @@ export function App({ session, keeping, library, peerStatuses, media }: AppProps
       <DropZone onFiles={share} compact={state.roomLink !== null} />
       <SnippetComposer onShare={(file) => share([file])} />
       {state.roomLink && <RoomLink link={state.roomLink} />}
-      {!state.roomLink && <RoomsList library={library} onError={reportError} />}
+      {!state.roomLink && <RoomsList key={libraryVersion} library={library} onError={reportError} />}
       {state.roomLink && (
         <section className="items">
           <div className="items__head">
@@ -144,7 +153,8 @@ export function App({ session, keeping, library, peerStatuses, media }: AppProps
         </section>
       )}
       {state.roomLink && <SwarmView peers={swarm.peers} items={swarm.items} pieceMap={media.pieceMap} />}
-      {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} statuses={statuses} />}
+      {state.roomLink && <PeerList peers={swarm.peers} myPeerId={session.myPeerId} bannedCount={swarm.bannedPeerIds.length} statuses={statuses} names={names.peers} />}
+      <Settings names={settings.names} notify={settings.notify} library={library} inRoom={state.roomLink !== null} onCleared={libraryCleared} onError={reportError} />
       <footer className="app__footer">
         Files go straight from browser to browser. The relay only introduces peers and never sees the link&apos;s secret.
       </footer>

@@ -21,10 +21,12 @@ export interface PeerListProps {
   readonly bannedCount: number;
   /** Connection statuses (route, reconnecting, unreachable) by peer id. */
   readonly statuses: ReadonlyMap<string, PeerStatus>;
+  /** The names peers chose to show, by peer id (said in their signed hellos). */
+  readonly names: ReadonlyMap<string, string>;
 }
 
 /** The peer count and the list of peers. */
-export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListProps) {
+export function PeerList({ peers, myPeerId, bannedCount, statuses, names }: PeerListProps) {
   const linked = new Set(peers.map((p) => p.peerId));
   const unreachable = [...statuses.values()].filter((s) => s.state === 'unreachable' && !linked.has(s.peerId));
   return (
@@ -47,6 +49,7 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
           {peers.map((peer) => {
             const status = statuses.get(peer.peerId);
             const route = status?.route ?? null;
+            const name = names.get(peer.peerId);
             return (
               <li
                 key={peer.peerId}
@@ -57,7 +60,9 @@ export function PeerList({ peers, myPeerId, bannedCount, statuses }: PeerListPro
                 data-uploaded-bytes={peer.uploadedBytes}
                 {...(route ? { 'data-route': route } : {})}
                 {...(status?.fingerprint ? { 'data-dtls': status.fingerprint } : {})}
+                {...(name !== undefined ? { 'data-name': name } : {})}
               >
+                {name !== undefined && <span className="peers__name">{name}</span>}
                 <span className="peers__id">{shortId(peer.peerId, uiIdChars)}</span>
                 <span>
                   <span aria-hidden="true">↑</span>

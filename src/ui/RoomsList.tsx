@@ -12,8 +12,8 @@ export interface RoomsListProps {
   readonly onError: (report: Report) => void;
 }
 
-/** A button that needs a second click to act. */
-function ConfirmButton({ label, confirmLabel, testId, onConfirm }: { label: string; confirmLabel: string; testId: string; onConfirm: () => void }) {
+/** A button that needs a second click to act (also used by Settings to delete everything). */
+export function ConfirmButton({ label, confirmLabel, testId, onConfirm }: { label: string; confirmLabel: string; testId: string; onConfirm: () => void }) {
   const [armed, setArmed] = useState(false);
   return armed ? (
     <span className="confirm">
