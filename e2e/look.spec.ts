@@ -84,9 +84,12 @@ test('from a 360 px phone to a wide screen the Files header keeps its heading, u
   };
   for (const width of [390, 360, 1280]) {
     await page.setViewportSize({ width, height: 844 });
-    await expectApartAndOnScreen(page, { heading, ...settings });
-    await expectOnHeadingLineOrUnderIt(heading, settings);
-    await expectNoSidewaysScroll(page);
+    // Boxes are read one by one: retried until a read sees the page laid out for the new width.
+    await expect(async () => {
+      await expectApartAndOnScreen(page, { heading, ...settings });
+      await expectOnHeadingLineOrUnderIt(heading, settings);
+      await expectNoSidewaysScroll(page);
+    }).toPass({ timeout: 10_000 });
     await snap(page, testInfo, `files-header-${width}px`);
   }
   await sharer.context.close();
