@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { test } from '@playwright/test';
 import { noisyOtherCores } from './cpu';
 import { noiseWarning, writeResults } from './report';
-import { measureSwarm, swarmTargetRatio, type SwarmRound } from './swarm';
+import { measureSwarm, swarmTargetRatio, swarmUploadLimit, type SwarmRound } from './swarm';
 
 
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -17,7 +17,7 @@ const sources = (round: SwarmRound): string =>
 
 test('swarm: capped sharer, 1 / 2 / 4 downloaders', async ({ browser }) => {
   const startedMs = Date.now();
-  const swarm = await measureSwarm(browser);
+  const swarm = { ...(await measureSwarm(browser)), uploadLimit: swarmUploadLimit };
   const totalSeconds = (Date.now() - startedMs) / 1000;
   const one = swarm.rounds[0]?.allDoneSeconds ?? NaN;
   const rows = swarm.rounds.map((round) => ({ ...round, vsOne: round.allDoneSeconds / one }));

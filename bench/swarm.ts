@@ -28,8 +28,8 @@ export const swarmTargetRatio = 1.5;
 const startLeadMs = 500;
 /** Milliseconds to wait for the sharer's hashing, joining and the full mesh: seconds on loopback; a safety net. */
 const setupTimeoutMs = 60_000;
-/** Milliseconds to wait for every downloader: 32 MB at even 0.5 MB/s would finish in time; a stall fails the bench. */
-const transferTimeoutMs = 120_000;
+/** Milliseconds to wait for every downloader: 64 MiB to 7 downloaders at even 1 MB/s would finish in time; a stall fails the bench. */
+const transferTimeoutMs = 300_000;
 
 /** One round's figures (seconds; bytes). */
 export interface SwarmRound {
@@ -51,9 +51,19 @@ export interface SwarmRound {
   readonly browserCores: number;
 }
 
+/** What a swarm measurement varies: the sharer's cap (null: none), the file's size, the downloaders per round. */
+export interface SwarmSetup {
+  readonly uploadLimit: number | null;
+  readonly fileBytes: number;
+  readonly sizes: readonly number[];
+}
+
+/** The capped swarm of `npm run bench`'s swarm part (issue 4's target). */
+export const cappedSwarm: SwarmSetup = { uploadLimit: swarmUploadLimit, fileBytes: swarmFileBytes, sizes: swarmSizes };
+
 /** The whole measurement. */
 export interface SwarmResult {
-  readonly uploadLimit: number;
+  readonly uploadLimit: number | null;
   readonly fileBytes: number;
   readonly rounds: readonly SwarmRound[];
 }
@@ -97,10 +107,10 @@ function peerCounters(page: Page): Promise<(readonly [string, number, number])[]
 }
 
 /** One round: a fresh capped sharer and `n` fresh downloaders; every context is closed afterwards. */
-async function runRound(browser: Browser, file: TestFile, n: number): Promise<SwarmRound> {
+async function runRound(browser: Browser, file: TestFile, n: number, uploadLimit: number | null): Promise<SwarmRound> {
   const peers: TestPeer[] = [];
   try {
-    const sharer = await openPeer(browser, appUrl(), { 'swarmdrop.uploadLimit': String(swarmUploadLimit) });
+    const sharer = await openPeer(browser, appUrl(), uploadLimit === null ? {} : { 'swarmdrop.uploadLimit': String(uploadLimit) });
     peers.push(sharer);
     const link = await shareFiles(sharer, [file]);
     await waitComplete(sharer.page, file.name, setupTimeoutMs);
@@ -164,12 +174,12 @@ async function runRound(browser: Browser, file: TestFile, n: number): Promise<Sw
 }
 
 /** Runs one round per swarm size with one random file, and returns every round's figures. */
-export async function measureSwarm(browser: Browser): Promise<SwarmResult> {
-  const file = writeRandomFile('bench-swarm.bin', swarmFileBytes);
+export async function measureSwarm(browser: Browser, setup: SwarmSetup = cappedSwarm): Promise<SwarmResult> {
+  const file = writeRandomFile('bench-swarm.bin', setup.fileBytes);
   try {
     const rounds: SwarmRound[] = [];
-    for (const n of swarmSizes) rounds.push(await runRound(browser, file, n));
-    return { uploadLimit: swarmUploadLimit, fileBytes: swarmFileBytes, rounds };
+    for (const n of setup.sizes) rounds.push(await runRound(browser, file, n, setup.uploadLimit));
+    return { uploadLimit: setup.uploadLimit, fileBytes: setup.fileBytes, rounds };
   } finally {
     rmSync(file.dir, { recursive: true, force: true });
   }
