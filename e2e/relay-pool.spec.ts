@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { redisSkipReason, freePort, startRedisServer, type RedisServer } from '../signaling/test-support/redis-server.js';
-import { ofType, openClient, type Frame, type TestClient } from '../signaling/test-support/ws-client.js';
+import { messageWith, ofType, openClient, type TestClient } from '../signaling/test-support/ws-client.js';
 import { spawnTracked, type LabProcess } from './nat-lab-process';
 import { item, openPeer, saveItem, shareFiles, writeTestFiles } from './peers';
 
@@ -44,7 +44,6 @@ async function startPoolRelay(port: number, ports: readonly number[], redis: Red
 /** The same room link, opened on another relay of the pool. */
 const onRelay = (link: string, relay: PoolRelay): string => relay.pageUrl.replace(/\/$/, '') + new URL(link).pathname + new URL(link).hash;
 
-const messageWith = (data: string) => (frame: Frame) => frame.type === 'message' && frame['data'] === data;
 
 test.describe('a pool of relays sharing one Redis', () => {
   let redis: RedisServer | undefined;

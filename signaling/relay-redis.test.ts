@@ -5,13 +5,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelPrefix, createRedisBridge, maxPublishesInFlight } from './redis-bridge.js';
 import { createHarness, type StartedRelay } from './test-support/relay-harness.js';
 import { redisSkipReason, startRedisServer, type RedisServer } from './test-support/redis-server.js';
-import { ofType, type Frame } from './test-support/ws-client.js';
+import { messageWith, ofType } from './test-support/ws-client.js';
 
 const skipReason = redisSkipReason();
 const harness = createHarness();
 afterEach(() => harness.closeAll());
 
-const messageWith = (data: string) => (frame: Frame) => frame.type === 'message' && frame['data'] === data;
 const isEvent = (event: string) => (entry: Record<string, unknown>) => entry['event'] === event;
 
 /** Waits until `check` holds, looking again every 20 ms, at most `timeoutMs`. */

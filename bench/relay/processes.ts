@@ -2,13 +2,14 @@
 // stopped by their own pid on every way out, including failure and Ctrl-C.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer, connect as connectTcp } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../signaling/test-support/redis-server.js';
 import type { WorkerKind, WorkerParams, WorkerReply, WorkerResults } from './worker-protocol.js';
 
-/** The built relay entry: build/bench-relay/processes.js -> build/signaling/main.js. */
-export const relayEntryPath = fileURLToPath(new URL('../signaling/main.js', import.meta.url));
+/** The built relay entry: build/bench-relay/bench/relay/processes.js -> build/signaling/main.js. */
+export const relayEntryPath = fileURLToPath(new URL('../../../signaling/main.js', import.meta.url));
 
 /** The compiled worker next to this module. */
 const workerPath = fileURLToPath(new URL('./client-worker.js', import.meta.url));
@@ -81,19 +82,6 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(pollMs);
   }
-}
-
-/** A loopback TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** VmRSS of a process in KiB, from /proc/PID/status. */

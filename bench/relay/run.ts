@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heldSocketsTarget, measureCapacity, probePairs, rttRatePerSecond, rttSamples, smallSocketCount, type CapacityFigures } from './capacity.js';
 import { deliveryPairs, deliveryRatio, deliversAcrossRelays, measureDelivery, messagesPerSender, senderRatePerSecond, type DeliveryFigure } from './delivery.js';
-import { freePort, killAllChildren, relayLogTally, openFilesLimit, startRedis, startRelay, startWorker, stopChild, type RelayCaps, type RelayProcess } from './processes.js';
+import { freePort } from '../../signaling/test-support/redis-server.js';
+import { killAllChildren, relayLogTally, openFilesLimit, startRedis, startRelay, startWorker, stopChild, type RelayCaps, type RelayProcess } from './processes.js';
 import { measureRestart, restartClients, type RestartFigure } from './restart.js';
 import type { Workers } from './pairs.js';
 
@@ -17,7 +18,7 @@ const runDeadlineMs = 240_000;
 /** The relay's caps: the socket cap leaves the open-files limit (20,000) room for the relay's other files. */
 const caps: RelayCaps = { maxConnections: 15_000, maxConnectionsPerIp: 15_000, maxSocketsPerRoom: 2 };
 
-const resultsPath = fileURLToPath(new URL('../../bench/results/relay-latest.json', import.meta.url));
+const resultsPath = fileURLToPath(new URL('../../../../bench/results/relay-latest.json', import.meta.url));
 
 /** Figure 4: the run within one relay, and through Redis, or why that was skipped. */
 type DeliveryFigures = { local: DeliveryFigure; redis: DeliveryFigure; ratio: number } | { local: DeliveryFigure; skipped: string };

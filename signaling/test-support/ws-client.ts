@@ -130,6 +130,11 @@ export function rejectedStatus(url: string, options: ClientOptions = {}, timeout
   });
 }
 
+/** Matches a relayed message carrying exactly `data`. */
+export function messageWith(data: string): (frame: Frame) => boolean {
+  return (frame) => frame.type === 'message' && frame['data'] === data;
+}
+
 /** Matches a frame by type (and, optionally, by an error code). */
 export function ofType(type: string, code?: string): (frame: Frame) => boolean {
   return (frame) => frame.type === type && (code === undefined || frame['code'] === code);
