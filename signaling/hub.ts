@@ -161,7 +161,11 @@ export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubO
     }
     session.topics.add(topic);
     if (joined === 'joined' && registry.members(topic).size === 1) bridge?.open(topic);
-    // Members on this process: others elsewhere in the pool are not counted (the page does not need them).
+    sendSubscribed(session, topic);
+  }
+
+  /** "You are in `topic`": counts the members on this process (others in the pool are not counted; the page does not need them). */
+  function sendSubscribed(session: Session, topic: string): void {
     send(session, { type: 'subscribed', topic, peers: registry.members(topic).size - 1 });
   }
 
@@ -206,7 +210,7 @@ export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubO
 
   function announceAgain(): void {
     for (const session of sessions) {
-      for (const topic of session.topics) send(session, { type: 'subscribed', topic, peers: registry.members(topic).size - 1 });
+      for (const topic of session.topics) sendSubscribed(session, topic);
     }
   }
 
