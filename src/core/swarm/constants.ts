@@ -20,6 +20,13 @@ export const requestPipelineMs = 500;
 export const requestTimeoutMs = 10_000;
 
 /**
+ * A request not yet started may wait this many request timeouts while the peer keeps sending us the
+ * chunks asked before it (it serves one at a time): with 8 peers on 2 cores one chunk took up to 15 s,
+ * and the one queued behind it was withdrawn as stalled though the peer was busy sending to us.
+ */
+export const maxQueuedWaitTimeouts = 3;
+
+/**
  * Once a chunk's first bytes came, it must keep coming at least this fast (averaged from that first
  * byte, after `requestTimeoutMs`): a peer dripping a byte every few seconds keeps no chunk to itself.
  * A chunk is sent whole once started, so any live link is far above this (TURN here: ~13 MB/s).

@@ -5,7 +5,8 @@ import { chunkLength } from '../chunk-layout';
 import { chunkHash } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey, createClaims, type OpenRequest } from './claims';
-import { minRequestBytesPerSecond, rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
+import { rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
+import { requestStalled, requestTooSlow } from './stall-rules';
 import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
@@ -139,11 +140,8 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     }
   };
 
-  /** Data started and then slowed below `minRequestBytesPerSecond`, averaged since its first byte. */
-  const tooSlow = (request: OpenRequest, now: number, timeoutMs: number): boolean => {
-    if (request.firstByteMs === undefined || now - request.firstByteMs < timeoutMs) return false;
-    return request.received < (minRequestBytesPerSecond * (now - request.firstByteMs)) / 1000;
-  };
+  /** When each peer last sent us data (ms): a request queued behind another one it is sending waits, it has not stalled. */
+  const lastDataFrom = new Map<string, number>();
 
   /** Drops a request's claim; its item may need asking again, so it rejoins the walk. */
   const unclaim = (requestId: number): void => {
@@ -237,6 +235,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       request.buffer.set(message.bytes, request.received);
       request.received += message.bytes.length;
       request.lastProgressMs = env.now();
+      lastDataFrom.set(request.peerId, request.lastProgressMs);
       request.firstByteMs ??= request.lastProgressMs;
       peer.downloadedBytes += message.bytes.length;
       peer.meter.add(message.bytes.length);
@@ -276,6 +275,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       return chunks;
     },
     releasePeer(peerId) {
+      lastDataFrom.delete(peerId);
       for (const request of [...claims.all()]) if (request.peerId === peerId) unclaim(request.id);
     },
     cancelItem(itemId) {
@@ -285,7 +285,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const now = env.now();
       let expired = 0;
       for (const request of [...claims.all()]) {
-        if (now - request.lastProgressMs < timeoutMs && !tooSlow(request, now, timeoutMs)) continue;
+        if (!requestStalled(request, lastDataFrom.get(request.peerId), now, timeoutMs) && !requestTooSlow(request, now, timeoutMs)) continue;
         withdraw(request);
         const peer = ctx.peers.get(request.peerId);
         peer?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);

@@ -78,7 +78,36 @@ export function createServing(
     }
   };
 
+  /** Chunks handed off per peer ("itemId:chunk"): turned away once, at their turn, since another downloader held them by then. */
+  const handedOff = new Map<string, Set<string>>();
+  /**
+   * A seeder turns a request away at its turn, not only on arrival, when another downloader came to hold
+   * the chunk while the request waited in the queue (with many downloaders it waits seconds): the asker
+   * gets it from that one, and the seeder's upload goes to chunks only seeders have. Once per peer and
+   * chunk, so an asker that cannot reach the holder is served when it asks again.
+   */
+  const handOff = (peer: PeerRecord, request: RequestMessage): boolean => {
+    const item = ctx.items.get(request.itemId);
+    const chunkCount = item?.signed.manifest.chunkCount ?? 0;
+    if (!item || item.have.count() !== chunkCount) return false;
+    const key = chunkKey(request.itemId, request.chunkIndex);
+    const done = handedOff.get(peer.link.peerId);
+    if (done?.has(key)) return false;
+    for (const other of ctx.peers.values()) {
+      const field = other.bitfields.get(request.itemId);
+      if (other === peer || other.closed || !field?.has(request.chunkIndex) || field.count() === chunkCount) continue;
+      handedOff.set(peer.link.peerId, (done ?? new Set<string>()).add(key));
+      return true;
+    }
+    return false;
+  };
+
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
+    if (handOff(peer, request)) {
+      queue.ahead.delete(request.requestId);
+      ctx.send(peer, { type: 'reject', requestId: request.requestId });
+      return;
+    }
     const read = queue.ahead.get(request.requestId) ?? ctx.store.readChunk(request.itemId, request.chunkIndex);
     queue.ahead.delete(request.requestId);
     readAhead(queue);
@@ -158,6 +187,7 @@ export function createServing(
     releasePeer(peerId) {
       for (const request of queues.get(peerId)?.waiting ?? []) track(request, peerId, false);
       queues.delete(peerId);
+      handedOff.delete(peerId);
       cancelledAt.delete(peerId);
     },
   };

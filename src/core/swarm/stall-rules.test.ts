@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { maxQueuedWaitTimeouts, minRequestBytesPerSecond } from './constants';
+import { requestStalled, requestTooSlow } from './stall-rules';
+
+const timeoutMs = 10_000;
+const nowMs = 100_000;
+
+describe('requestStalled', () => {
+  it.each([
+    { name: 'asked within the timeout', received: 0, lastProgressMs: nowMs - timeoutMs + 1, peerLastDataMs: undefined, expected: false },
+    { name: 'nothing at all from the peer for the timeout', received: 0, lastProgressMs: nowMs - timeoutMs, peerLastDataMs: undefined, expected: true },
+    { name: 'queued while the peer sends us an earlier chunk', received: 0, lastProgressMs: nowMs - timeoutMs * 2, peerLastDataMs: nowMs - 100, expected: false },
+    { name: 'queued, and the peer went quiet too', received: 0, lastProgressMs: nowMs - timeoutMs * 2, peerLastDataMs: nowMs - timeoutMs, expected: true },
+    { name: 'queued past the bound though the peer sends others', received: 0, lastProgressMs: nowMs - timeoutMs * maxQueuedWaitTimeouts, peerLastDataMs: nowMs - 100, expected: true },
+    { name: 'started, then no more of it (the peer sends one chunk at a time)', received: 65_536, lastProgressMs: nowMs - timeoutMs, peerLastDataMs: nowMs - 100, expected: true },
+  ])('$name', ({ received, lastProgressMs, peerLastDataMs, expected }) => {
+    expect(requestStalled({ received, lastProgressMs }, peerLastDataMs, nowMs, timeoutMs)).toBe(expected);
+  });
+});
+
+describe('requestTooSlow', () => {
+  const firstByteMs = nowMs - 2 * timeoutMs;
+  const floorBytes = (minRequestBytesPerSecond * 2 * timeoutMs) / 1000;
+  it.each([
+    { name: 'not started', received: 0, firstByteMs: undefined, expected: false },
+    { name: 'started less than a timeout ago', received: 1, firstByteMs: nowMs - timeoutMs + 1, expected: false },
+    { name: 'at the floor rate since its first byte', received: floorBytes, firstByteMs, expected: false },
+    { name: 'below it', received: floorBytes - 1, firstByteMs, expected: true },
+  ])('$name', ({ received, firstByteMs, expected }) => {
+    const progress = firstByteMs === undefined ? { received, lastProgressMs: nowMs } : { received, lastProgressMs: nowMs, firstByteMs };
+    expect(requestTooSlow(progress, nowMs, timeoutMs)).toBe(expected);
+  });
+});
