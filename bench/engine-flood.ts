@@ -15,10 +15,10 @@ export const floodChunkCounts = [1_000, 10_000, 100_000] as const;
 /** Messages of each kind per measurement: enough that per-message time dwarfs the timer's resolution. */
 const messagesPerKind = 20_000;
 /** The largest chunk: items of 100k chunks exist only past 8,192 chunks of 16 MiB (1.6 TB). */
-const chunkBytes = 16 * 1024 * 1024;
+const largestChunkBytes = 16 * 1024 * 1024;
 
-/** An item of `chunkCount` chunks, described by hand: the engine never reads its data here. */
-function syntheticItem(chunkCount: number): SignedManifest {
+/** An item of `chunkCount` chunks, described by hand: the engine never verifies its data here. */
+export function syntheticItem(chunkCount: number, chunkBytes = largestChunkBytes): SignedManifest {
   const totalBytes = chunkCount * chunkBytes;
   const itemId = chunkCount.toString(16).padStart(64, 'f');
   const files = [{ path: 'huge.bin', size: totalBytes, type: 'application/octet-stream' }];
@@ -30,7 +30,7 @@ function syntheticItem(chunkCount: number): SignedManifest {
 }
 
 /** A bitfield with every chunk set (spare bits zero). */
-function fullBits(chunkCount: number): Uint8Array {
+export function fullBits(chunkCount: number): Uint8Array {
   const bits = new Uint8Array(Math.ceil(chunkCount / 8)).fill(0xff);
   const spare = bits.length * 8 - chunkCount;
   if (spare > 0) bits[bits.length - 1] = (0xff << spare) & 0xff;

@@ -39,12 +39,16 @@ interface RawState {
   /** Resolves with the wall-clock ms of the last byte once all bytes arrived in order. */
   received?: Promise<number>;
 }
-type RawWindow = Window & { swarmdropBenchRaw?: RawState };
+/** Connections by key: a page may hold several (raw-mesh.ts). */
+type RawWindow = Window & { swarmdropBenchRaw?: Record<string, RawState> };
+/** The key of raw-channel's own single connection. */
+const pairKey = 'pair';
 
-/** In the page: makes a connection, as offerer (no remote) or answerer, and returns its full SDP. */
-async function setUp(arg: { remote: RTCSessionDescriptionInit | null; totalBytes: number; gatherMs: number }): Promise<RTCSessionDescriptionInit> {
+/** In the page: makes connection `key`, as offerer (no remote) or answerer, and returns its full SDP. */
+async function setUp(arg: { key: string; remote: RTCSessionDescriptionInit | null; totalBytes: number; gatherMs: number }): Promise<RTCSessionDescriptionInit> {
   const state: RawState = {};
-  (window as RawWindow).swarmdropBenchRaw = state;
+  const all = ((window as RawWindow).swarmdropBenchRaw ??= {});
+  all[arg.key] = state;
   const pc = new RTCPeerConnection({ iceServers: [] });
   state.pc = pc;
   if (arg.remote) {
@@ -87,17 +91,18 @@ async function setUp(arg: { remote: RTCSessionDescriptionInit | null; totalBytes
   return { type: local.type, sdp: local.sdp };
 }
 
-/** In the page: applies the answer and waits for the channel to open. */
-async function connect(answer: RTCSessionDescriptionInit): Promise<void> {
-  const { pc, channel } = (window as RawWindow).swarmdropBenchRaw ?? {};
+/** In the page: applies the answer to connection `key` and waits for its channel to open. */
+async function connect(arg: { key: string; answer: RTCSessionDescriptionInit }): Promise<void> {
+  const { answer } = arg;
+  const { pc, channel } = (window as RawWindow).swarmdropBenchRaw?.[arg.key] ?? {};
   if (!pc || !channel) throw new Error('offerer not set up');
   await pc.setRemoteDescription(answer);
   if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
 }
 
-/** In the page: sends all bytes with backpressure; returns the wall-clock ms of the first send. */
-async function sendAll(arg: { totalBytes: number; messageBytes: number; low: number; high: number }): Promise<number> {
-  const channel = (window as RawWindow).swarmdropBenchRaw?.channel;
+/** In the page: sends all bytes over connection `key` with backpressure; returns the wall-clock ms of the first send. */
+async function sendAll(arg: { key: string; totalBytes: number; messageBytes: number; low: number; high: number }): Promise<number> {
+  const channel = (window as RawWindow).swarmdropBenchRaw?.[arg.key]?.channel;
   if (!channel) throw new Error('offerer not set up');
   channel.bufferedAmountLowThreshold = arg.low;
   const message = crypto.getRandomValues(new Uint8Array(arg.messageBytes));
@@ -126,18 +131,37 @@ async function sendAll(arg: { totalBytes: number; messageBytes: number; low: num
 /** One run between two pages over a fresh connection. */
 async function runOnce(sender: Page, receiver: Page): Promise<{ MBps: number; cpu: CpuUse }> {
   const totalBytes = rawTransferBytes;
-  const offer = await sender.evaluate(setUp, { remote: null, totalBytes, gatherMs: gatherTimeoutMs });
-  const answer = await receiver.evaluate(setUp, { remote: offer, totalBytes, gatherMs: gatherTimeoutMs });
-  await sender.evaluate(connect, answer);
+  await openRawConnection(sender, receiver, pairKey, totalBytes);
   const cpuStart = snapshotCpu();
-  const received = receiver.evaluate(() => (window as RawWindow).swarmdropBenchRaw?.received);
-  const sendArg = { totalBytes, messageBytes: rawMessageBytes, low: lowWatermarkBytes, high: highWatermarkBytes };
-  const [startMs, endMs] = await Promise.all([sender.evaluate(sendAll, sendArg), received]);
+  const received = receivedAt(receiver, pairKey);
+  const [startMs, endMs] = await Promise.all([sendRaw(sender, pairKey, totalBytes), received]);
   if (endMs === undefined) throw new Error('receiver not set up');
   const cpu = cpuSince(cpuStart);
-  for (const page of [sender, receiver]) await page.evaluate(() => (window as RawWindow).swarmdropBenchRaw?.pc?.close());
+  for (const page of [sender, receiver]) await closeRawConnections(page);
   return { MBps: totalBytes / 1e3 / (endMs - startMs), cpu };
 }
+
+/** Connects `sender` to `receiver` as connection `key`, which will carry `totalBytes`. */
+export async function openRawConnection(sender: Page, receiver: Page, key: string, totalBytes: number): Promise<void> {
+  const offer = await sender.evaluate(setUp, { key, remote: null, totalBytes, gatherMs: gatherTimeoutMs });
+  const answer = await receiver.evaluate(setUp, { key, remote: offer, totalBytes, gatherMs: gatherTimeoutMs });
+  await sender.evaluate(connect, { key, answer });
+}
+
+/** Sends `totalBytes` over connection `key` as raw-channel's own runs do. */
+export const sendRaw = (sender: Page, key: string, totalBytes: number): Promise<number> =>
+  sender.evaluate(sendAll, { key, totalBytes, messageBytes: rawMessageBytes, low: lowWatermarkBytes, high: highWatermarkBytes });
+
+/** The wall-clock ms of connection `key`'s last byte, once all arrived in order. */
+export const receivedAt = (receiver: Page, key: string): Promise<number | undefined> =>
+  receiver.evaluate((k) => (window as RawWindow).swarmdropBenchRaw?.[k]?.received, key);
+
+/** Closes every raw connection of a page. */
+export const closeRawConnections = (page: Page): Promise<void> =>
+  page.evaluate(() => {
+    for (const state of Object.values((window as RawWindow).swarmdropBenchRaw ?? {})) state.pc?.close();
+    (window as RawWindow).swarmdropBenchRaw = {};
+  });
 
 /** Median, min and max of some figures. */
 export function spread(values: readonly number[]): Spread {
