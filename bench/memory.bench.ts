@@ -8,6 +8,7 @@ import { noisyOtherCores, type CpuUse } from './cpu';
 import { noiseWarning, writeResults } from './report';
 import { sampleEveryMs } from './memory-sampler';
 import { measureMemory, memoryFileBytes } from './memory';
+import { rawTransferBytes } from './raw-channel';
 
 
 /** Target for the receiving page's JS heap (V8 heap in use) with a 1 GiB file, in bytes (issue 4). */
@@ -47,6 +48,7 @@ test('memory: 1 GiB transfer and save, peak JS heap and RSS', async () => {
       `${'sharer: drop to item complete (hash)'.padEnd(44)}${seconds(run.sharerHashSeconds)}`,
       `${'receiver: item row to complete (transfer)'.padEnd(44)}${seconds(run.transferSeconds)}  ${run.MBps.toFixed(1)} MB/s`,
       `${'  browser CPU per MB (both browsers)'.padEnd(44)}${`${(run.cpu.browserMs / (memoryFileBytes / 1e6)).toFixed(0)} ms`.padStart(10)}  (${cpuByType(run.cpu)})`,
+      `${'raw data channel between these two browsers'.padEnd(44)}${`${run.raw.MBps.toFixed(1)} MB/s`.padStart(10)}  transfer / raw ${(run.MBps / run.raw.MBps).toFixed(2)}×, raw CPU per MB ${(run.raw.cpu.browserMs / (rawTransferBytes / 1e6)).toFixed(0)} ms`,
       `${'  other processes\' CPU meanwhile'.padEnd(44)}${`${run.cpu.otherCores.toFixed(2)} cores`.padStart(10)}`,
       `${'receiver: Save click to download written'.padEnd(44)}${seconds(run.saveSeconds)}`,
       `${'peaks by phase'.padEnd(44)}${phases.map((p) => p.padStart(10)).join('')}`,

@@ -44,6 +44,9 @@ test('issue 14 speed table, from this run', () => {
   const persistent = num(memory, 'MBps');
   const inMemory = num(latest, 'swarmdrop', 'MBps');
   const persistentRatio = persistent && inMemory ? persistent / inMemory : null;
+  // Two persistent profiles are two browsers: their raw channel is the fairer limit (two contexts of one browser share a network process).
+  const persistentRaw = num(memory, 'raw', 'MBps');
+  const persistentToRaw = persistent && persistentRaw ? `; ${(persistent / persistentRaw).toFixed(2)}× raw between those browsers` : '';
   const rows = field(latest, 'swarmScale', 'rows') as unknown[] | undefined;
   const eight = rows?.find((row) => num(row, 'peers') === 8);
   const sharerSent = num(eight, 'sharerSentFiles');
@@ -54,7 +57,7 @@ test('issue 14 speed table, from this run', () => {
     { figure: 'pair, verified and stored, vs raw data channel', value: pairRatio, shown: `${pairRatio?.toFixed(2)}×`, target: '≥ 0.92×', met: at(pairRatio, (v) => v >= 0.92), date: field(latest, 'date') },
     { figure: 'browser CPU per MB, Swarmdrop / raw', value: cpuRatio, shown: `${cpuRatio?.toFixed(2)}×`, target: '≤ 1.10×', met: at(cpuRatio, (v) => v <= 1.1), date: field(latest, 'date') },
     { figure: '1 sharer + 3 downloaders, 256 MiB, all done', value: big, shown: `${big?.toFixed(1)} s (CPU floor ${floor?.toFixed(1)} s)`, target: '≤ 20 s', met: at(big, (v) => v <= 20), date: field(latest, 'swarm256', 'date') },
-    { figure: '1 GiB on persistent profiles vs the in-memory pair', value: persistentRatio, shown: `${persistentRatio?.toFixed(2)}× (${persistent?.toFixed(1)} / ${inMemory?.toFixed(1)} MB/s)`, target: '≥ 0.85×', met: at(persistentRatio, (v) => v >= 0.85), date: field(memory, 'date') },
+    { figure: '1 GiB on persistent profiles vs the in-memory pair', value: persistentRatio, shown: `${persistentRatio?.toFixed(2)}× (${persistent?.toFixed(1)} / ${inMemory?.toFixed(1)} MB/s)${persistentToRaw}`, target: '≥ 0.85×', met: at(persistentRatio, (v) => v >= 0.85), date: field(memory, 'date') },
     { figure: 'swarm of 8, 64 MiB: what the sharer sent', value: sharerSent, shown: `${sharerSent?.toFixed(2)}× the file`, target: '≤ 1.3×', met: at(sharerSent, (v) => v <= 1.3), date: field(latest, 'swarmScale', 'date') },
     { figure: 'engine time per message, 100k / 1k chunks (worst kind)', value: engineWorst, shown: `${engineWorst?.toFixed(2)}×`, target: '≤ 2×', met: at(engineWorst, (v) => v <= 2), date: field(latest, 'engineFlood', 'date') },
   ];
@@ -66,7 +69,7 @@ test('issue 14 speed table, from this run', () => {
       ...lines.map((line) =>
         line.value === null
           ? `${line.figure.padEnd(58)}not measured`
-          : `${line.figure.padEnd(58)}${line.shown.padEnd(34)}target ${line.target.padEnd(8)} ${line.met ? 'met' : 'NOT met'}${stale(line.date) ? '   (from an earlier run)' : ''}`,
+          : `${line.figure.padEnd(58)}${line.shown.padEnd(44)}target ${line.target.padEnd(8)} ${line.met ? 'met' : 'NOT met'}${stale(line.date) ? '   (from an earlier run)' : ''}`,
       ),
       '',
     ].join('\n'),
