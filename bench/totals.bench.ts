@@ -69,7 +69,7 @@ test('issue 14 speed table, from this run', () => {
       ...lines.map((line) =>
         line.value === null
           ? `${line.figure.padEnd(58)}not measured`
-          : `${line.figure.padEnd(58)}${line.shown.padEnd(44)}target ${line.target.padEnd(8)} ${line.met ? 'met' : 'NOT met'}${stale(line.date) ? '   (from an earlier run)' : ''}`,
+          : `${line.figure.padEnd(58)}${line.shown.padEnd(62)}target ${line.target.padEnd(8)} ${line.met ? 'met' : 'NOT met'}${stale(line.date) ? '   (from an earlier run)' : ''}`,
       ),
       '',
     ].join('\n'),
