@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { item, shareFiles } from '../e2e/peers';
 import { cpuSince, snapshotCpu, type CpuUse } from './cpu';
 import { startSampling, type MemoryPeaks, type MemorySample } from './memory-sampler';
-import { closeRawConnections, openRawConnection, rawTransferBytes, receivedAt, sendRaw } from './raw-channel';
+import { runRawOnce } from './raw-channel';
 import { openPersistentPeer, type PersistentPeer } from './persistent-peer';
 import { recordItemTimes, writeRandomFile, type TimesWindow } from './swarmdrop';
 
@@ -44,18 +44,6 @@ export interface MemoryResult {
    * against. Two browsers cost more per byte than two contexts of one (one network process each).
    */
   readonly raw: { readonly MBps: number; readonly cpu: CpuUse };
-}
-
-/** 256 MiB over a bare data channel from `sender` to `receiver`, as the throughput bench's raw runs. */
-async function measureRaw(sender: Page, receiver: Page): Promise<{ MBps: number; cpu: CpuUse }> {
-  await openRawConnection(sender, receiver, 'memory', rawTransferBytes);
-  const cpuStart = snapshotCpu();
-  const received = receivedAt(receiver, 'memory');
-  const [startMs, endMs] = await Promise.all([sendRaw(sender, 'memory', rawTransferBytes), received]);
-  const cpu = cpuSince(cpuStart);
-  for (const page of [sender, receiver]) await closeRawConnections(page);
-  if (endMs === undefined) throw new Error('the raw receiver was not set up');
-  return { MBps: rawTransferBytes / 1e3 / (endMs - startMs), cpu };
 }
 
 /** Waits for an item to reach data-state=complete, or fails with the error the page shows. */
@@ -117,7 +105,7 @@ export async function measureMemory(): Promise<MemoryResult> {
 
     const sha256 = await sha256OfFile(savedPath);
     if (sha256 !== file.sha256) throw new Error(`saved file differs: sha256 ${sha256}, expected ${file.sha256}`);
-    const raw = await measureRaw(sharer.page, receiver.page);
+    const raw = await runRawOnce(sharer.page, receiver.page);
     return {
       chromium,
       writeSourceSeconds,

@@ -128,8 +128,8 @@ async function sendAll(arg: { key: string; totalBytes: number; messageBytes: num
   return startMs;
 }
 
-/** One run between two pages over a fresh connection. */
-async function runOnce(sender: Page, receiver: Page): Promise<{ MBps: number; cpu: CpuUse }> {
+/** One run of `rawTransferBytes` between two pages over a fresh connection (its own, and the memory bench's against its two browsers). */
+export async function runRawOnce(sender: Page, receiver: Page): Promise<{ MBps: number; cpu: CpuUse }> {
   const totalBytes = rawTransferBytes;
   await openRawConnection(sender, receiver, pairKey, totalBytes);
   const cpuStart = snapshotCpu();
@@ -177,7 +177,7 @@ export async function measureRawChannel(browser: Browser): Promise<RawResult> {
   const receiver = await openPeer(browser, appUrl());
   try {
     const runs: { MBps: number; cpu: CpuUse }[] = [];
-    for (let run = 0; run < rawRuns; run++) runs.push(await runOnce(sender.page, receiver.page));
+    for (let run = 0; run < rawRuns; run++) runs.push(await runRawOnce(sender.page, receiver.page));
     const runsMBps = runs.map((r) => r.MBps);
     return { ...spread(runsMBps), runsMBps, cpu: sumCpu(runs.map((r) => r.cpu)) };
   } finally {

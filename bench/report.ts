@@ -17,10 +17,14 @@ export function writeResults(fileName: string, json: string): void {
   writeFileSync(`${resultsDir}${fileName}`, `${json}\n`);
 }
 
+/** A results file's top-level fields ({} when it is missing or not an object). */
+export function readResults(fileName: string): Record<string, unknown> {
+  const path = `${resultsDir}${fileName}`;
+  const read: unknown = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  return typeof read === 'object' && read !== null && !Array.isArray(read) ? (read as Record<string, unknown>) : {};
+}
+
 /** Sets some top-level fields of a results file, keeping the fields other benches wrote there. */
 export function updateResults(fileName: string, fields: Record<string, unknown>): void {
-  const path = `${resultsDir}${fileName}`;
-  const before: unknown = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-  const kept = typeof before === 'object' && before !== null && !Array.isArray(before) ? before : {};
-  writeResults(fileName, JSON.stringify({ ...kept, ...fields }, null, 2));
+  writeResults(fileName, JSON.stringify({ ...readResults(fileName), ...fields }, null, 2));
 }

@@ -2,17 +2,12 @@
 // bench/results/ (they run in file order; this file sorts after throughput.bench.ts). Each figure beside
 // its target and the raw limit it is held against, with a flag when a figure is missing or older than
 // this run (e.g. a single bench was run). Written to latest.json under `speedTable`.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
-import { updateResults } from './report';
+import { readResults, updateResults } from './report';
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 /** Figures older than this (ms) are from an earlier run: `npm run bench` takes ~15 min here. */
 const sameRunMs = 60 * 60 * 1000;
 
-type Json = Record<string, unknown>;
-const read = (file: string): Json => (existsSync(`${resultsDir}${file}`) ? (JSON.parse(readFileSync(`${resultsDir}${file}`, 'utf8')) as Json) : {});
 const field = (json: unknown, ...path: (string | number)[]): unknown =>
   path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<string | number, unknown>)[key] : undefined), json);
 const num = (json: unknown, ...path: (string | number)[]): number | null => {
@@ -30,8 +25,8 @@ interface Line {
 }
 
 test('issue 14 speed table, from this run', () => {
-  const latest = read('latest.json');
-  const memory = read('latest-memory.json');
+  const latest = readResults('latest.json');
+  const memory = readResults('latest-memory.json');
   const pairRatio = num(latest, 'ratio');
   const rawCpu = num(latest, 'raw', 'cpu', 'browserMs');
   const rawBytes = num(latest, 'raw', 'transferBytes');
