@@ -11,6 +11,7 @@ import { item, openPeer, sha256Hex, shareFiles } from '../e2e/peers';
 import { noiseWarning, writeResults } from './report';
 import { cpuSince, noisyOtherCores, snapshotCpu } from './cpu';
 import { recordItemTimes, writeRandomFile, type TimesWindow } from './swarmdrop';
+import { waitComplete } from './wait-complete';
 
 /** Files in the folder: the 10,000 of issue 10's photo-library shape, and one item's file limit. */
 const folderFiles = 10_000;
@@ -35,15 +36,13 @@ async function journey(browser: Browser, name: string, share: (peer: Awaited<Ret
   try {
     const started = Date.now();
     const link = await share(sharer);
-    await item(sharer.page, name).and(sharer.page.locator('[data-state=complete]')).waitFor({ timeout: phaseTimeoutMs });
+    await waitComplete(sharer.page, name, phaseTimeoutMs);
     const shareSeconds = (Date.now() - started) / 1000;
     await friend.context.addInitScript(recordItemTimes);
     const opened = Date.now();
     await friend.page.goto(link);
     const row = item(friend.page, name);
-    const done = row.and(friend.page.locator('[data-state=complete]'));
-    await done.or(friend.page.locator('[data-testid=error]')).first().waitFor({ timeout: phaseTimeoutMs });
-    if (!(await done.isVisible())) throw new Error(`the friend shows an error: ${await friend.page.locator('[data-testid=error]').first().textContent()}`);
+    await waitComplete(friend.page, name, phaseTimeoutMs, { sharer: sharer.page });
     const friendSeconds = (Date.now() - opened) / 1000;
     const saving = Date.now();
     const [download] = await Promise.all([friend.page.waitForEvent('download', { timeout: phaseTimeoutMs }), row.locator('[data-testid=item-save]').click()]);

@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
-import type { Page } from '@playwright/test';
 import { item, shareFiles } from '../e2e/peers';
 import { cpuSince, snapshotCpu, type CpuUse } from './cpu';
 import { startSampling, type MemoryPeaks, type MemorySample } from './memory-sampler';
 import { runRawOnce } from './raw-channel';
 import { openPersistentPeer, type PersistentPeer } from './persistent-peer';
 import { recordItemTimes, writeRandomFile, type TimesWindow } from './swarmdrop';
+import { waitComplete } from './wait-complete';
 
 /** Bytes in the file: 1 GiB, the size the memory target (issue 4) is stated for; past what incognito IndexedDB holds. */
 export const memoryFileBytes = 1024 * 1024 * 1024;
@@ -44,13 +44,6 @@ export interface MemoryResult {
    * against. Two browsers cost more per byte than two contexts of one (one network process each).
    */
   readonly raw: { readonly MBps: number; readonly cpu: CpuUse };
-}
-
-/** Waits for an item to reach data-state=complete, or fails with the error the page shows. */
-async function waitComplete(page: Page, name: string, timeout: number): Promise<void> {
-  const done = item(page, name).and(page.locator('[data-state=complete]'));
-  await done.or(page.locator('[data-testid=error]')).first().waitFor({ timeout });
-  if (!(await done.isVisible())) throw new Error(`the page shows an error: ${await page.locator('[data-testid=error]').first().textContent()}`);
 }
 
 async function sha256OfFile(path: string): Promise<string> {
@@ -87,7 +80,7 @@ export async function measureMemory(): Promise<MemoryResult> {
     sampler.setPhase('transfer');
     const cpuStart = snapshotCpu();
     await receiver.page.goto(link);
-    await waitComplete(receiver.page, file.name, transferTimeoutMs);
+    await waitComplete(receiver.page, file.name, transferTimeoutMs, { sharer: sharer.page });
     const cpu = cpuSince(cpuStart);
     const times = await receiver.page.evaluate(() => (window as TimesWindow).swarmdropBenchTimes);
     if (times?.seenMs === undefined || times.completeMs === undefined) throw new Error('item times were not recorded');

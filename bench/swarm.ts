@@ -10,6 +10,7 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import { appUrl, item, openPeer, saveItem, shareFiles, type TestFile, type TestPeer } from '../e2e/peers';
 import { cpuSince, snapshotCpu, type CpuUse } from './cpu';
 import { writeRandomFile } from './swarmdrop';
+import { waitComplete } from './wait-complete';
 
 /**
  * The sharer's upload cap: 4 MB/s, so that the cap, not the CPU, sets the pace. Measured here: at 4 MB/s the
@@ -92,13 +93,6 @@ function recordRowTimes(): void {
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
 }
 
-/** Waits for a page's item to complete; throws with the page's error if it shows one instead. */
-async function waitComplete(page: Page, name: string, timeout: number): Promise<void> {
-  const done = item(page, name).and(page.locator('[data-state=complete]'));
-  await done.or(page.locator('[data-testid=error]')).first().waitFor({ timeout });
-  if (!(await done.isVisible())) throw new Error(`a page shows an error: ${await page.locator('[data-testid=error]').first().textContent()}`);
-}
-
 /** A page's per-peer byte counters: [peer id, downloaded from it, uploaded to it]. */
 function peerCounters(page: Page): Promise<(readonly [string, number, number])[]> {
   return page.locator('[data-testid=peer]').evaluateAll((rows) =>
@@ -139,7 +133,8 @@ async function runRound(browser: Browser, file: TestFile, n: number, uploadLimit
         }, startAt),
       ),
     );
-    for (const d of downloaders) await waitComplete(d.page, file.name, transferTimeoutMs);
+    const everyPage = Object.fromEntries(peers.map((p, i) => [i === 0 ? 'sharer' : `downloader ${i}`, p.page]));
+    for (const d of downloaders) await waitComplete(d.page, file.name, transferTimeoutMs, everyPage);
     const cpu = cpuSince(cpuStart);
     const cpuWallMs = performance.now() - cpuStart.wallMs;
 

@@ -6,8 +6,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
-import { item, openPeer, saveItem, shareFiles, type TestFile } from '../e2e/peers';
+import { openPeer, saveItem, shareFiles, type TestFile } from '../e2e/peers';
 import { cpuSince, snapshotCpu, type CpuUse } from './cpu';
+import { waitComplete } from './wait-complete';
 
 /** Bytes in the shared file: 256 MiB, big enough that connection setup is noise, small enough for in-memory IndexedDB. */
 export const swarmdropFileBytes = 256 * 1024 * 1024;
@@ -80,19 +81,14 @@ export async function measureSwarmdrop(browser: Browser): Promise<SwarmdropResul
   try {
     const dropped = Date.now();
     const link = await shareFiles(sharer, [file]);
-    const hashed = item(sharer.page, file.name).and(sharer.page.locator('[data-state=complete]'));
-    await hashed.or(sharer.page.locator('[data-testid=error]')).first().waitFor({ timeout: hashTimeoutMs });
-    if (!(await hashed.isVisible())) throw new Error(`the sharer shows an error: ${await sharer.page.locator('[data-testid=error]').first().textContent()}`);
+    await waitComplete(sharer.page, file.name, hashTimeoutMs);
     const sharerHashSeconds = (Date.now() - dropped) / 1000;
 
     await friend.context.addInitScript(recordItemTimes);
     const cpuStart = snapshotCpu();
     await friend.page.goto(link);
-    const row = item(friend.page, file.name);
-    const done = row.and(friend.page.locator('[data-state=complete]'));
-    await done.or(friend.page.locator('[data-testid=error]')).first().waitFor({ timeout: transferTimeoutMs });
+    await waitComplete(friend.page, file.name, transferTimeoutMs, { sharer: sharer.page });
     const cpu = cpuSince(cpuStart);
-    if (!(await done.isVisible())) throw new Error(`the friend shows an error: ${await friend.page.locator('[data-testid=error]').first().textContent()}`);
     const times = await friend.page.evaluate(() => (window as TimesWindow).swarmdropBenchTimes);
     if (times?.seenMs === undefined || times.completeMs === undefined) throw new Error('item times were not recorded');
 
