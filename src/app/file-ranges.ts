@@ -1,7 +1,7 @@
 // Bytes of one file of an item, read from the stored chunks, for previews and for media played while
 // it downloads. Chunks not stored yet are waited for: the engine is told to fetch from there first
 // (its streaming window), and each stored chunk is a verified one.
-import { chunkLength } from '../core/chunk-layout';
+import { chunkAtFileByte, chunkLength, fileByteAfterChunk } from '../core/chunk-layout';
 import type { SignedManifest } from '../core/manifest';
 import type { EventSource } from '../core/events';
 import type { SwarmEvent } from '../core/swarm/view-types';
@@ -50,14 +50,6 @@ export interface ReadOptions {
   readonly partial?: boolean;
 }
 
-/** The chunk holding byte `byte` of file `fileIndex`, and that byte's offset inside the chunk. */
-function locate(signed: SignedManifest, fileIndex: number, byte: number): { chunk: number; offset: number } {
-  const { layout } = signed.manifest;
-  const grid = (layout.gridStarts[fileIndex] ?? 0) + byte;
-  const chunk = Math.floor(grid / layout.chunkBytes);
-  return { chunk, offset: grid - chunk * layout.chunkBytes };
-}
-
 /** Resolves once every chunk in [first, end) is stored; rejects when `signal` aborts. */
 function whenStored(deps: FileRangeDeps, itemId: string, first: number, end: number, signal?: AbortSignal): Promise<void> {
   const missing = (): number[] => {
@@ -101,17 +93,14 @@ export async function readFileRange(deps: FileRangeDeps, itemId: string, fileInd
   const last = Math.min(end, fileBytes, start + options.maxBytes);
   if (start < 0 || (start >= fileBytes && fileBytes > 0) || last < start) throw new FileRangeError('out-of-range', `bytes from ${start} are outside the file`);
   if (last === start) return { blob: new Blob([], { type: mimeType }), start, end: start, fileBytes, mimeType };
-  const from = locate(signed, fileIndex, start);
-  const to = locate(signed, fileIndex, last - 1);
+  const { layout } = signed.manifest;
+  const from = chunkAtFileByte(layout, fileIndex, start);
+  const to = chunkAtFileByte(layout, fileIndex, last - 1);
   await whenStored(deps, itemId, from.chunk, options.partial ? from.chunk + 1 : to.chunk + 1, options.signal);
   if (options.partial) {
     let chunk = from.chunk;
     while (chunk < to.chunk && deps.holds(itemId, chunk + 1)) chunk++;
-    if (chunk < to.chunk) {
-      const { layout } = signed.manifest;
-      const endOfChunk = (chunk + 1) * layout.chunkBytes - (layout.gridStarts[fileIndex] ?? 0);
-      return readFileRange(deps, itemId, fileIndex, start, endOfChunk, { ...options, partial: false });
-    }
+    if (chunk < to.chunk) return readFileRange(deps, itemId, fileIndex, start, fileByteAfterChunk(layout, fileIndex, chunk), { ...options, partial: false });
   }
   const blobs = await deps.chunkBlobs(itemId, from.chunk, to.chunk + 1);
   const parts: Blob[] = [];
@@ -119,7 +108,7 @@ export async function readFileRange(deps: FileRangeDeps, itemId: string, fileInd
     const blob = blobs[chunk - from.chunk];
     if (!blob) throw new FileRangeError('not-stored', `piece ${chunk} is no longer in this browser's storage`);
     const sliceStart = chunk === from.chunk ? from.offset : 0;
-    const sliceEnd = chunk === to.chunk ? to.offset + 1 : chunkLength(signed.manifest.layout, chunk);
+    const sliceEnd = chunk === to.chunk ? to.offset + 1 : chunkLength(layout, chunk);
     parts.push(blob.slice(sliceStart, sliceEnd));
   }
   return { blob: new Blob(parts, { type: mimeType }), start, end: last, fileBytes, mimeType };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkContentStart, chunkLength, chunkSpans, fileChunkRange, filesChunkRange, planLayout, type LayoutKind } from './chunk-layout';
+import { chunkAtFileByte, chunkContentStart, chunkLength, chunkSpans, fileByteAfterChunk, fileChunkRange, filesChunkRange, planLayout, type LayoutKind } from './chunk-layout';
 
 /** Sizes drawn from a fixed seed: many small files, zero-byte ones, and a few over a chunk. */
 function sizesFrom(seed: number, count: number, chunkBytes: number): number[] {
@@ -39,7 +39,16 @@ describe('chunk layout', () => {
       expect(chunkContentStart(layout, i)).toBe(cursor.content);
       const spans = chunkSpans(layout, i);
       expect(spans.length).toBeGreaterThan(0);
-      for (const span of spans) {
+      let inChunk = 0;
+      for (const [k, span] of spans.entries()) {
+        // A file byte maps back to this chunk at this place; a span the file goes on past ends the chunk.
+        expect(chunkAtFileByte(layout, span.fileIndex, span.offset)).toEqual({ chunk: i, offset: inChunk });
+        expect(chunkAtFileByte(layout, span.fileIndex, span.offset + span.length - 1)).toEqual({ chunk: i, offset: inChunk + span.length - 1 });
+        if (span.offset + span.length < (sizes[span.fileIndex] ?? 0)) {
+          expect(k).toBe(spans.length - 1);
+          expect(fileByteAfterChunk(layout, span.fileIndex, i)).toBe(span.offset + span.length);
+        }
+        inChunk += span.length;
         while (cursor.file < sizes.length && cursor.offset === sizes[cursor.file]) {
           cursor.file += 1;
           cursor.offset = 0;

@@ -116,3 +116,15 @@ export function filesChunkRange(layout: ChunkLayout, firstFile: number, endFile:
   }
   return end === 0 ? { first: 0, end: 0 } : { first, end };
 }
+
+/** The chunk holding byte `byte` of file `fileIndex`, and that byte's offset inside the chunk. */
+export function chunkAtFileByte(layout: ChunkLayout, fileIndex: number, byte: number): { readonly chunk: number; readonly offset: number } {
+  const grid = (layout.gridStarts[fileIndex] ?? 0) + byte;
+  const chunk = Math.floor(grid / layout.chunkBytes);
+  return { chunk, offset: grid - chunk * layout.chunkBytes };
+}
+
+/** Where chunk `chunkIndex` ends, as a byte offset of file `fileIndex` (past the file's end if the chunk runs on). */
+export function fileByteAfterChunk(layout: ChunkLayout, fileIndex: number, chunkIndex: number): number {
+  return (chunkIndex + 1) * layout.chunkBytes - (layout.gridStarts[fileIndex] ?? 0);
+}
