@@ -7,6 +7,7 @@
 // one stream per save, whatever the file count (Chromium 156 stops answering after a few hundred
 // file-backed Blob streams), and no garbage buffer per chunk (a `slice().arrayBuffer()` per megabyte
 // peaked at 125 MB of heap saving 600 MB; the reused buffer at 7 MB).
+import { openBlobStream } from './blob-stream';
 import { bytesEqual, sha256 } from './bytes';
 import { chunkLength, chunkSpans, type ChunkSpan } from './chunk-layout';
 import { chunkHash, type Manifest } from './manifest';
@@ -42,29 +43,8 @@ type ChunkReader = (blob: Blob, length: number) => Promise<Uint8Array>;
 
 /** One byte stream over all the chunks, read into one buffer; null where Blob streams are not byte streams. */
 function streamReader(blobs: readonly Blob[], maxLength: number): { read: ChunkReader; close: () => void } | null {
-  const stream = new Blob([...blobs]).stream();
-  let reader: ReadableStreamBYOBReader;
-  try {
-    reader = stream.getReader({ mode: 'byob' });
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    void stream.cancel(); // unread; its cancellation cannot fail in a way worth reporting
-    return null;
-  }
-  let buffer = new ArrayBuffer(maxLength);
-  return {
-    async read(_blob, length) {
-      let filled = 0;
-      while (filled < length) {
-        const { done, value } = await reader.read(new Uint8Array(buffer, filled, length - filled));
-        if (done || !value) throw new Error('the stored data ended early');
-        buffer = value.buffer; // the same memory, handed back by the stream
-        filled += value.byteLength;
-      }
-      return new Uint8Array(buffer, 0, length);
-    },
-    close: () => void reader.cancel().catch(() => undefined), // nothing left to read; a failed cancel changes nothing
-  };
+  const stream = openBlobStream(new Blob([...blobs]), maxLength);
+  return stream && { read: (_blob, length) => stream.read(length), close: () => stream.close() };
 }
 
 /** A chunk at a time, each read whole: the fallback, and what follows a stream that failed. */
