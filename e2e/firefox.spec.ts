@@ -23,7 +23,8 @@ import {
 const transferTimeoutMs = 60_000;
 
 const [big, note] = writeTestFiles([
-  { name: 'random-8MB.bin', bytes: randomBytes(8 * 1000 * 1000 + 4_321) },
+  // Over 16 MiB, so the sharing side hashes it through a Blob byte stream (src/files/hash-files.ts).
+  { name: 'random-17MiB.bin', bytes: randomBytes(17 * 1024 * 1024 + 4_321) },
   { name: 'note from ü ✓.txt', bytes: new TextEncoder().encode('cross-engine héllo\n'.repeat(200)) },
 ]);
 
