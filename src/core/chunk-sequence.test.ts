@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openBlobStream, type ByteStreamReader } from './blob-stream';
-import { chunkSpans, planLayout, type ChunkLayout } from './chunk-layout';
-import { longFileRuns, readAheadBytes, readChunksInOrder, type ChunkRun, type ChunkSource } from './chunk-sequence';
+import { planLayout, type ChunkLayout } from './chunk-layout';
+import { longFileRuns, readAheadBytes, readChunksInOrder, runFileRange, type ChunkRun, type ChunkSource } from './chunk-sequence';
 import { createManifest, readSpansByRange } from './manifest';
 
 /** Files of the given sizes with distinct bytes, and their content back to back. */
@@ -31,10 +31,10 @@ function countingSource(files: readonly Uint8Array[], options: { runs?: readonly
     openRun(layout: ChunkLayout, run: ChunkRun, maxLength: number): ByteStreamReader | null {
       opened.push(run);
       if (options.noStreams) return null;
-      const first = chunkSpans(layout, run.first)[0];
-      const file = first ? files[first.fileIndex] : undefined;
-      if (!first || !file) return null;
-      let at = first.offset;
+      const range = runFileRange(layout, run);
+      const file = range ? files[range.fileIndex] : undefined;
+      if (!range || !file) return null;
+      let at = range.start;
       let served = 0;
       const buffer = new Uint8Array(maxLength);
       return {
@@ -74,6 +74,10 @@ describe('longFileRuns', () => {
       { first: 10, end: 16 },
     ]);
     expect(longFileRuns(layout, 5000, 1)).toEqual([{ first: 0, end: 9 }]);
+    expect(longFileRuns(layout, 5000, 10).map((run) => runFileRange(layout, run))).toEqual([
+      { fileIndex: 0, start: 0, end: 9000 },
+      { fileIndex: 4, start: 400, end: 6000 },
+    ]);
     expect(longFileRuns(layout, 10_000, 10)).toEqual([]);
     expect(longFileRuns(planLayout('aligned', [2500, 10, 2500], 1000), 2000, 10)).toEqual([
       { first: 0, end: 3 },
@@ -148,11 +152,10 @@ describe('createManifest over a chunk sequence', () => {
       read: readSpansByRange(async (f, o, l) => new Uint8Array(await (blobs[f] ?? new Blob()).slice(o, o + l).arrayBuffer())),
       runs: (l) => longFileRuns(l, 5000, 10),
       openRun(l, run, maxLength) {
-        const [first] = chunkSpans(l, run.first);
-        const [last] = chunkSpans(l, run.end - 1);
-        if (!first || !last) return null;
+        const range = runFileRange(l, run);
+        if (!range) return null;
         streams++;
-        return openBlobStream((blobs[first.fileIndex] ?? new Blob()).slice(first.offset, last.offset + last.length), maxLength);
+        return openBlobStream((blobs[range.fileIndex] ?? new Blob()).slice(range.start, range.end), maxLength);
       },
     };
     expect((await createManifest('x', entries, source, 1000)).itemId).toBe(plain.itemId);

@@ -51,8 +51,8 @@ export function readChunksInOrder(source: ChunkSource, layout: ChunkLayout): Chu
   let aheadCursor = 0;
   let aheadBytes = 0;
   let index = 0;
+  /** The open run's stream; null once it failed or could not be opened (its chunks are then read one by one). */
   let stream: { reader: ByteStreamReader; end: number } | null = null;
-  let streamedTo = -1; // chunks below this came, or were to come, from a stream that failed
 
   const readOne = (chunk: number): Promise<Uint8Array> => source.read(chunkSpans(layout, chunk));
 
@@ -82,16 +82,14 @@ export function readChunksInOrder(source: ChunkSource, layout: ChunkLayout): Chu
       for (let i = run.first; i < run.end; i++) maxLength = Math.max(maxLength, chunkLength(layout, i));
       const reader = source.openRun(layout, run, maxLength);
       stream = reader ? { reader, end: run.end } : null;
-      if (!reader) streamedTo = run.end;
     }
-    if (stream && chunk < stream.end && chunk >= streamedTo) {
+    if (stream && chunk < stream.end) {
       try {
         return await stream.reader.read(chunkLength(layout, chunk));
       } catch {
         // A stream cannot go on past a failed read: the rest of its run is read chunk by chunk, this one
         // first, so a file that cannot be read at all still fails with the read's own error.
         stream.reader.close();
-        streamedTo = stream.end;
         stream = null;
       }
     }
@@ -137,4 +135,12 @@ export function longFileRuns(layout: ChunkLayout, minFileBytes: number, maxRuns:
   }
   close(layout.chunkCount);
   return runs;
+}
+
+/** The bytes a run covers, as one range of its one file. */
+export function runFileRange(layout: ChunkLayout, run: ChunkRun): { readonly fileIndex: number; readonly start: number; readonly end: number } | null {
+  const [first] = chunkSpans(layout, run.first);
+  const [last] = chunkSpans(layout, run.end - 1);
+  if (!first || !last || first.fileIndex !== last.fileIndex) return null;
+  return { fileIndex: first.fileIndex, start: first.offset, end: last.offset + last.length };
 }

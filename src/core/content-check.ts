@@ -4,9 +4,9 @@
 // named, so the item can fetch it again instead of saving a broken file or hanging.
 //
 // The chunks are read as one Blob of the chunk Blobs through one byte stream into one reused buffer:
-// one stream per save, whatever the file count (Chromium 156 stops answering after a few hundred
-// file-backed Blob streams), and no garbage buffer per chunk (a `slice().arrayBuffer()` per megabyte
-// peaked at 125 MB of heap saving 600 MB; the reused buffer at 7 MB).
+// one stream per save, whatever the file count (Chromium 156 stops answering after too many Blob
+// streams in one page: see blob-stream.ts), and no garbage buffer per chunk (a `slice().arrayBuffer()`
+// per megabyte peaked at 125 MB of heap saving 600 MB; the reused buffer at 7 MB).
 import { openBlobStream } from './blob-stream';
 import { bytesEqual, sha256 } from './bytes';
 import { chunkLength, chunkSpans, type ChunkSpan } from './chunk-layout';

@@ -1,9 +1,8 @@
 // Describes dropped files as an item: reads each chunk from the Files (disk-backed slices) and hashes it.
 // A large file's chunks come through one byte stream into one reused buffer; small files' chunks one
 // read per chunk, several ahead (core/chunk-sequence.ts).
-import { longFileRuns, type ChunkSource, type ReadSpans } from '../core/chunk-sequence';
+import { longFileRuns, runFileRange, type ChunkSource, type ReadSpans } from '../core/chunk-sequence';
 import { openBlobStream } from '../core/blob-stream';
-import { chunkSpans } from '../core/chunk-layout';
 import { createManifest, type SignedManifest } from '../core/manifest';
 import type { FolderFile } from '../core/share-plan';
 import { chunkOfFiles } from './local-files';
@@ -30,11 +29,9 @@ function sourceOf(files: readonly (File | undefined)[]): ChunkSource {
     read: spansOf(files),
     runs: (layout) => longFileRuns(layout, minStreamedFileBytes, maxStreamsPerItem),
     openRun(layout, run, maxLength) {
-      const [first] = chunkSpans(layout, run.first);
-      const [last] = chunkSpans(layout, run.end - 1);
-      const file = first && files[first.fileIndex];
-      if (!first || !last || !file) return null;
-      return openBlobStream(file.slice(first.offset, last.offset + last.length), maxLength);
+      const range = runFileRange(layout, run);
+      const file = range && files[range.fileIndex];
+      return range && file ? openBlobStream(file.slice(range.start, range.end), maxLength) : null;
     },
   };
 }
