@@ -13,7 +13,7 @@ import { buildTestBundle, openRelayPage } from './test-bundle';
 const heapBoundBytes = 64 * 1024 * 1024;
 /** RTCPeerConnections an honest page may make in one test: its links, and a few attempts the member got in. */
 const connectionsBound = 12;
-/** 4 MiB in 1 MiB chunks: enough chunks for the member to claim all but one. */
+/** 4 MiB (64 chunks of 64 KiB): enough chunks for the member to claim all but one. */
 const fileBytes = 4 * 1024 * 1024;
 
 /** Test-only, in each honest page before the app: counts the RTCPeerConnections it creates. */

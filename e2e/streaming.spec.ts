@@ -2,11 +2,12 @@
 // downloading; it plays before the item is complete (the service worker answers the player's range
 // requests from the stored chunks), and a seek far ahead makes the pieces there the next ones fetched.
 import { expect, test, type Page } from '@playwright/test';
+import { chooseChunkBytes } from '../src/core/manifest';
 import { makeWebmVideo } from './media-file';
 import { item, openPeer, saveItem, shareFiles, writeTestFiles } from './peers';
 import { recordChunkRequests, requestsByLoad } from './persistence-helpers';
 
-/** 20 s of 6 Mbit/s: about 15 MB, 15 chunks of 1 MiB; the 8 MiB window is about half of it. */
+/** 20 s of 6 Mbit/s: about 15 MB, in 64 KiB chunks (the size the app picks for it); the 8 MiB window is about half of it. */
 const video = { seconds: 20, framesPerSecond: 25, bitsPerSecond: 6_000_000 };
 
 /** The sharer's upload: above the video's bitrate so playback keeps up, low enough to be mid-download. */
@@ -47,7 +48,7 @@ test('a video plays while it downloads, and seeking ahead fetches the pieces the
   expect(firstLoad.slice(0, 3)).toEqual([0, 1, 2]);
 
   // Seek to 80 %: the player asks for a range there, and its chunk is among the next few asked.
-  const chunkBytes = 1024 * 1024;
+  const chunkBytes = chooseChunkBytes(bytes.length);
   const { duration } = await playback(friend.page);
   expect(duration).toBeCloseTo(video.seconds, 0);
   const askedBefore = (await requestsByLoad(friend.page))[0]?.length ?? 0;

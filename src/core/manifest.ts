@@ -7,6 +7,8 @@ import { fromBase64Url, sha256, toBase64Url, toHex, utf8Decoder, utf8Encoder } f
 import { readChunksInOrder, type ChunkSource, type ReadSpans } from './chunk-sequence';
 import {
   baseChunkBytes,
+  minChunkBytes,
+  minChunksPerItem,
   maxChunkBytes,
   maxChunksPerItem,
   maxFilesPerItem,
@@ -59,9 +61,13 @@ export interface SignedManifest {
 
 export type { ChunkSpan };
 
-/** Picks the chunk size: 1 MiB, doubled until the item fits `maxChunksPerItem` chunks (at most 16 MiB). */
+/**
+ * Picks the chunk size: under 256 MiB, the largest power of two from 64 KiB to 1 MiB that still gives
+ * `minChunksPerItem` chunks; from there 1 MiB, doubled until the item fits `maxChunksPerItem` chunks (at most 16 MiB).
+ */
 export function chooseChunkBytes(totalBytes: number): number {
   let chunkBytes = baseChunkBytes;
+  while (chunkBytes > minChunkBytes && totalBytes / chunkBytes < minChunksPerItem) chunkBytes /= 2;
   while (totalBytes / chunkBytes > maxChunksPerItem && chunkBytes < maxChunkBytes) chunkBytes *= 2;
   return chunkBytes;
 }

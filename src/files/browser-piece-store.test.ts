@@ -4,11 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryPieces } from '../test-support/memory-pieces';
 import type { SignedManifest } from '../core/manifest';
+import { minChunkBytes } from '../core/protocol/limits';
 import { createBrowserPieceStore, type BrowserPieceStore } from './browser-piece-store';
 import { describeFile, describeFolder } from './hash-files';
 
-/** 2.5 MiB: three chunks at the 1 MiB base chunk size, the last one short. */
-const fileBytes = 2.5 * 1024 * 1024;
+/** The chunk size the app picks for a file this small (the smallest). */
+const chunkBytes = minChunkBytes;
+
+/** Two and a half chunks: three chunks, the last one short. */
+const fileBytes = 2.5 * chunkBytes;
 
 const storedPieces = () => createMemoryPieces();
 
@@ -28,7 +32,7 @@ describe('browser piece store', () => {
     const pieces = createBrowserPieceStore(stored);
     pieces.addLocalItem(signed, [file]);
     const second = await pieces.readChunk(signed.itemId, 1);
-    expect(Buffer.from(second ?? []).equals(data.subarray(1024 * 1024, 2 * 1024 * 1024))).toBe(true);
+    expect(Buffer.from(second ?? []).equals(data.subarray(chunkBytes, 2 * chunkBytes))).toBe(true);
     expect(await pieces.readChunk(signed.itemId, 3)).toBeNull();
     expect((await bytesOf((await contentOf(pieces, signed)) ?? new Blob())).equals(data)).toBe(true);
     expect(memory.writes).toBe(0);
@@ -39,7 +43,7 @@ describe('browser piece store', () => {
     const file = new File([data], 'a.bin');
     const signed = await describeFile(file);
     const { memory, stored } = storedPieces();
-    await memory.putChunk(signed.itemId, 1, data.subarray(1024 * 1024, 2 * 1024 * 1024));
+    await memory.putChunk(signed.itemId, 1, data.subarray(chunkBytes, 2 * chunkBytes));
     const pieces = createBrowserPieceStore(stored);
     pieces.addLocalItem(signed, [file]);
     const progress: [number, number][] = [];
@@ -65,7 +69,7 @@ describe('browser piece store', () => {
       { path: 'folder/one.txt', file: small },
       { path: 'folder/two.bin', file: large },
     ]);
-    expect(signed.manifest.chunkCount).toBe(3); // 1000 + 2.5 MiB bytes, packed
+    expect(signed.manifest.chunkCount).toBe(3); // 1000 + 2.5 chunks of bytes, packed
     const pieces = createBrowserPieceStore(storedPieces().stored);
     expect(await pieces.chunkBlobs(signed.itemId, 0, 3)).toEqual([null, null, null]);
     pieces.addLocalItem(signed, [small, large]);

@@ -5,6 +5,7 @@ import type { ItemRecord, PeerRecord } from './types';
 
 function count(item: ItemRecord, field: Bitfield, delta: 1 | -1): void {
   item.availabilityRevision++;
+  if (delta < 0) item.availabilityDrops++;
   for (let i = 0; i < field.size; i++) {
     if (field.has(i)) item.availability[i] = (item.availability[i] ?? 0) + delta;
   }

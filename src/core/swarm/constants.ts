@@ -13,8 +13,12 @@ export const maxRequestsPerPeer = 64;
 /** Chunk bytes open to one peer at most: 12 chunks of 1 MiB, the buffers one peer's requests may hold here. */
 export const maxRequestBytesPerPeer = 12 * 1024 * 1024;
 
-/** A peer is kept busy with about this much of its measured throughput in requests: enough to hide a round trip and a disk read. */
-export const requestPipelineMs = 500;
+/**
+ * A peer is kept busy with about this much of its measured throughput in requests (at least
+ * `minRequestsPerPeer`): enough to hide a round trip and a disk read on any link, and on a slow one
+ * enough that the sender always has our next chunk queued while it sends this one.
+ */
+export const requestPipelineMs = 2_000;
 
 /** A request with no data for this long is withdrawn and asked elsewhere: a live peer sends a frame far more often. */
 export const requestTimeoutMs = 10_000;
@@ -29,9 +33,17 @@ export const maxQueuedWaitTimeouts = 3;
 /**
  * Once a chunk's first bytes came, it must keep coming at least this fast (averaged from that first
  * byte, after `requestTimeoutMs`): a peer dripping a byte every few seconds keeps no chunk to itself.
- * A chunk is sent whole once started, so any live link is far above this (TURN here: ~13 MB/s).
+ * Slow is not hostile: the slowest honest home uplink we plan for, 0.5 Mbit/s shared by 30 links,
+ * gives each link ~2 KB/s, and a chunk is sent whole once started, so an honest link stays above this.
  */
-export const minRequestBytesPerSecond = 16 * 1024;
+export const minRequestBytesPerSecond = 2 * 1024;
+
+/**
+ * Data may pause for this many of the link's own frame intervals before a request counts as stalled
+ * (when that is longer than `requestTimeoutMs`): a 64 KiB frame over a 2 KB/s share of a slow uplink
+ * arrives whole only every ~30 s, and an honest slow link must not lose its requests for it.
+ */
+export const stallFrameIntervals = 3;
 
 /** A peer whose request stalled is not asked for that chunk again for this long. */
 export const stalledRetryAfterMs = 30_000;

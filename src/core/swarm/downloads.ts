@@ -6,7 +6,7 @@ import { chunkHash } from '../manifest';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey, createClaims, type OpenRequest } from './claims';
 import { rejectedRetryAfterMs, stalledRetryAfterMs } from './constants';
-import { requestStalled, requestTooSlow } from './stall-rules';
+import { requestStalled, requestTooSlow, stallTimeoutMs } from './stall-rules';
 import { errorMessage } from '../errors';
 import { logIdChars, shortId } from '../ids';
 import { shuffleInPlace } from '../shuffle';
@@ -140,8 +140,11 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     }
   };
 
-  /** When each peer last sent us data (ms): a request queued behind another one it is sending waits, it has not stalled. */
-  const lastDataFrom = new Map<string, number>();
+  /**
+   * When each peer last sent us data (ms), and its measured rate then: a request queued behind another one
+   * it is sending waits, it has not stalled; and a slow link's frames are far apart.
+   */
+  const lastDataFrom = new Map<string, { readonly atMs: number; readonly bytesPerSecond: number }>();
 
   /** Drops a request's claim; its item may need asking again, so it rejoins the walk. */
   const unclaim = (requestId: number): void => {
@@ -235,10 +238,10 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       request.buffer.set(message.bytes, request.received);
       request.received += message.bytes.length;
       request.lastProgressMs = env.now();
-      lastDataFrom.set(request.peerId, request.lastProgressMs);
       request.firstByteMs ??= request.lastProgressMs;
       peer.downloadedBytes += message.bytes.length;
       peer.meter.add(message.bytes.length);
+      lastDataFrom.set(request.peerId, { atMs: request.lastProgressMs, bytesPerSecond: peer.meter.bytesPerSecond() });
       peer.downSpeed.add(message.bytes.length);
       let itemSpeed = itemSpeeds.get(request.itemId);
       if (!itemSpeed) itemSpeeds.set(request.itemId, (itemSpeed = createWindowRate({ now: env.now })));
@@ -285,7 +288,9 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       const now = env.now();
       let expired = 0;
       for (const request of [...claims.all()]) {
-        if (!requestStalled(request, lastDataFrom.get(request.peerId), now, timeoutMs) && !requestTooSlow(request, now, timeoutMs)) continue;
+        const lastData = lastDataFrom.get(request.peerId);
+        const stallMs = stallTimeoutMs(timeoutMs, lastData?.bytesPerSecond ?? 0);
+        if (!requestStalled(request, lastData?.atMs, now, stallMs) && !requestTooSlow(request, now, timeoutMs)) continue;
         withdraw(request);
         const peer = ctx.peers.get(request.peerId);
         peer?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);

@@ -22,7 +22,7 @@ export interface NewItem {
 /** The one place an ItemRecord is built: no notice yet, and no peer counted toward any chunk. */
 export function createItemRecord(signed: SignedManifest, init: NewItem): ItemRecord {
   const { have, status, verifiedBytes, local } = init;
-  return { signed, have, status, verifiedBytes, notice: null, local, availability: emptyAvailability(signed.manifest.chunkCount), availabilityRevision: 0, focus: null };
+  return { signed, have, status, verifiedBytes, notice: null, local, availability: emptyAvailability(signed.manifest.chunkCount), availabilityRevision: 0, availabilityDrops: 0, focus: null };
 }
 
 /** What the item operations are built over. */

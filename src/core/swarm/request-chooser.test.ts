@@ -93,7 +93,7 @@ describe('chooseRequests', () => {
     {
       name: 'media playing from chunk 4: its window goes first and in order, skipping what is held or asked',
       items: [{ id: 'x', have: '000001000000', availability: [1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3], focus: 4 }],
-      peers: [{ id: 'A', holds: { x: '111111111111' }, bytesPerSecond: 4 * MiB }],
+      peers: [{ id: 'A', holds: { x: '111111111111' }, bytesPerSecond: MiB }],
       open: ['B x 6'],
       expected: ['A x 4', 'A x 7', 'A x 8'],
     },
@@ -139,9 +139,10 @@ describe('chooseRequests', () => {
 describe('requestDepth', () => {
   it.each([
     { name: 'an unmeasured peer gets the minimum', bytesPerSecond: 0, chunkBytes: MiB, expected: minRequestsPerPeer },
-    { name: 'half a second of throughput, plus one', bytesPerSecond: 4 * MiB, chunkBytes: MiB, expected: 3 },
-    { name: 'a part-chunk rounds up', bytesPerSecond: 5 * MiB, chunkBytes: MiB, expected: 4 },
-    { name: 'smaller chunks, more requests', bytesPerSecond: 4 * MiB, chunkBytes: MiB / 4, expected: 9 },
+    { name: 'two seconds of throughput, plus one', bytesPerSecond: MiB, chunkBytes: MiB, expected: 3 },
+    { name: 'a part-chunk rounds up', bytesPerSecond: 1.25 * MiB, chunkBytes: MiB, expected: 4 },
+    { name: 'smaller chunks, more requests', bytesPerSecond: MiB, chunkBytes: MiB / 4, expected: 9 },
+    { name: 'a slow link: at least one request waits behind the one it sends', bytesPerSecond: 2_000, chunkBytes: 64 * 1024, expected: minRequestsPerPeer },
     { name: 'whole chunks: capped at 12 MiB in flight', bytesPerSecond: 1000 * MiB, chunkBytes: MiB, expected: 12 },
     { name: 'big chunks: still the minimum of two', bytesPerSecond: 1000 * MiB, chunkBytes: 16 * MiB, expected: minRequestsPerPeer },
     { name: 'small chunks: capped at the most requests', bytesPerSecond: 20 * MiB, chunkBytes: 10_000, expected: maxRequestsPerPeer },

@@ -1,5 +1,6 @@
-// A seeder's upload goes to chunks only seeders have: a request that waited in its queue while another
-// downloader came to hold the chunk is handed off to that one (once), and a request queued behind a
+// A seeder's upload goes to chunks only seeders have: each chunk once before any twice (a request for
+// a chunk already given out, or that a downloader came to hold while the request waited in the queue,
+// is turned away while some chunk is fresh), and a request queued behind a
 // slow but moving chunk is not given up as stalled (which made downloaders ask the seeder again).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLinkPair } from '../../test-support/memory-link';
@@ -17,14 +18,14 @@ function rawPeer(swarm: ReturnType<typeof sim.peer>['swarm'], id: string) {
   const received: WireMessage[] = [];
   pair.b.listen({ frame: (frame) => void received.push(decodeFrame(frame) as WireMessage), close: () => undefined });
   swarm.addLink(pair.a);
-  return { received, send: (message: WireMessage) => pair.b.send(encodeFrame(message)) };
+  return { received, send: (message: WireMessage) => pair.b.send(encodeFrame(message)), close: () => pair.b.close() };
 }
 
 const answerTo = (received: readonly WireMessage[], requestId: number): string | undefined =>
   received.find((m) => (m.type === 'data' || m.type === 'reject') && m.requestId === requestId)?.type;
 
 describe('a seeder with many downloaders', () => {
-  it('hands a waiting request off to a downloader that came to hold the chunk, once', async () => {
+  it('hands a waiting request off to a downloader that came to hold the chunk, while another chunk is fresh', async () => {
     const seeder = sim.peer();
     const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(3000, 5), 1000);
     const holder = rawPeer(seeder.swarm, 'A');
@@ -35,10 +36,53 @@ describe('a seeder with many downloaders', () => {
     await sim.runUntil(() => answerTo(asker.received, 1) !== undefined && answerTo(asker.received, 2) !== undefined, 1000, 'both answered');
     expect(answerTo(asker.received, 1)).toBe('reject'); // A holds chunk 1: ask A
     expect(answerTo(asker.received, 2)).toBe('data'); // nobody else holds chunk 0
-    // Asked again (B may not reach A): served.
+    // Asked again while chunk 2 is still with the seeder alone: the seeder's upload goes to chunk 2 first.
     await asker.send({ type: 'request', requestId: 3, itemId: signed.itemId, chunkIndex: 1 });
-    await sim.runUntil(() => answerTo(asker.received, 3) !== undefined, 1000, 'asked again');
-    expect(answerTo(asker.received, 3)).toBe('data');
+    await asker.send({ type: 'request', requestId: 4, itemId: signed.itemId, chunkIndex: 2 });
+    await sim.runUntil(() => answerTo(asker.received, 3) !== undefined && answerTo(asker.received, 4) !== undefined, 1000, 'asked again');
+    expect(answerTo(asker.received, 3)).toBe('reject');
+    expect(answerTo(asker.received, 4)).toBe('data');
+    // Every chunk is out in the room now; asked again (B may not reach A): served.
+    await asker.send({ type: 'request', requestId: 5, itemId: signed.itemId, chunkIndex: 1 });
+    await sim.runUntil(() => answerTo(asker.received, 5) !== undefined, 1000, 'asked a third time');
+    expect(answerTo(asker.received, 5)).toBe('data');
+  });
+
+  it('sends each chunk once before any twice: a chunk given to one downloader is refused to another while others are fresh', async () => {
+    const seeder = sim.peer();
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(3000, 7), 1000);
+    const first = rawPeer(seeder.swarm, 'A');
+    const second = rawPeer(seeder.swarm, 'B');
+    await first.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 0 });
+    await sim.runUntil(() => answerTo(first.received, 1) !== undefined, 1000, 'A served');
+    expect(answerTo(first.received, 1)).toBe('data');
+    // A has not announced chunk 0 yet (it may still be verifying it): given is enough.
+    await second.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 0 });
+    await second.send({ type: 'request', requestId: 2, itemId: signed.itemId, chunkIndex: 1 });
+    await sim.runUntil(() => answerTo(second.received, 1) !== undefined && answerTo(second.received, 2) !== undefined, 1000, 'B answered');
+    expect(answerTo(second.received, 1)).toBe('reject');
+    expect(answerTo(second.received, 2)).toBe('data');
+    // A leaves before passing chunk 0 on: it is out of the room again, so B gets it.
+    first.close();
+    await sim.settle();
+    await second.send({ type: 'request', requestId: 3, itemId: signed.itemId, chunkIndex: 0 });
+    await sim.runUntil(() => answerTo(second.received, 3) !== undefined, 1000, 'B asked again');
+    expect(answerTo(second.received, 3)).toBe('data');
+  });
+
+  it('a cancelled serve is not a copy given', async () => {
+    const seeder = sim.peer();
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(3000, 8), 1000);
+    const first = rawPeer(seeder.swarm, 'A');
+    const second = rawPeer(seeder.swarm, 'B');
+    // A queues chunks 0 and 2 and cancels 2 before its turn.
+    await first.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 0 });
+    await first.send({ type: 'request', requestId: 2, itemId: signed.itemId, chunkIndex: 2 });
+    await first.send({ type: 'cancel', requestId: 2 });
+    await sim.settle();
+    await second.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 2 });
+    await sim.runUntil(() => answerTo(second.received, 1) !== undefined, 1000, 'B answered');
+    expect(answerTo(second.received, 1)).toBe('data');
   });
 
   it('does not hand off when the only other holder is a seeder too', async () => {

@@ -3,8 +3,9 @@ import { encodeFrame, maxDataPayloadBytes } from '../protocol/codec';
 import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
 import { chunkLength } from '../chunk-layout';
+import { createFirstCopies } from './first-copies';
 import { cancelledServeForgetMs, duplicateServeFreshMs, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
-import type { PeerRecord, SwarmContext } from './types';
+import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
 
 type RequestMessage = Extract<WireMessage, { type: 'request' }>;
@@ -78,33 +79,28 @@ export function createServing(
     }
   };
 
-  /** Chunks handed off per peer ("itemId:chunk"): turned away once, at their turn, since another downloader held them by then. */
-  const handedOff = new Map<string, Set<string>>();
-  /**
-   * A seeder turns a request away at its turn, not only on arrival, when another downloader came to hold
-   * the chunk while the request waited in the queue (with many downloaders it waits seconds): the asker
-   * gets it from that one, and the seeder's upload goes to chunks only seeders have. Once per peer and
-   * chunk, so an asker that cannot reach the holder is served when it asks again.
-   */
-  const handOff = (peer: PeerRecord, request: RequestMessage): boolean => {
-    const item = ctx.items.get(request.itemId);
-    const chunkCount = item?.signed.manifest.chunkCount ?? 0;
-    if (!item || item.have.count() !== chunkCount) return false;
-    const key = chunkKey(request.itemId, request.chunkIndex);
-    const done = handedOff.get(peer.link.peerId);
-    if (done?.has(key)) return false;
-    for (const other of ctx.peers.values()) {
-      const field = other.bitfields.get(request.itemId);
-      if (other === peer || other.closed || !field?.has(request.chunkIndex) || field.count() === chunkCount) continue;
-      handedOff.set(peer.link.peerId, (done ?? new Set<string>()).add(key));
-      return true;
-    }
-    return false;
+  /** What this peer, as a seeder, has given out: each chunk once before any twice. */
+  const firstCopies = createFirstCopies();
+  /** Connected peers that hold the whole item. */
+  const seedersOf = (itemId: string, chunkCount: number): number => {
+    let seeders = 0;
+    for (const other of ctx.peers.values()) if (!other.closed && other.bitfields.get(itemId)?.count() === chunkCount) seeders++;
+    return seeders;
   };
+  const isSeeding = (item: ItemRecord): boolean => item.have.count() === item.signed.manifest.chunkCount;
+  /**
+   * A seeder turns the request away while the chunk is out (given, or held by a downloader) and some chunk
+   * is not: on arrival, and again at its turn, since with many downloaders a request waits seconds in the
+   * queue while others come to hold its chunk. The asker gets it from them, or from us once every chunk is out.
+   */
+  const holdBack = (item: ItemRecord, peerId: string, chunkIndex: number): boolean =>
+    isSeeding(item) && firstCopies.holdBack(item, seedersOf(item.signed.itemId, item.signed.manifest.chunkCount), chunkIndex, peerId);
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
-    if (handOff(peer, request)) {
+    const item = ctx.items.get(request.itemId);
+    if (item && holdBack(item, peer.link.peerId, request.chunkIndex)) {
       queue.ahead.delete(request.requestId);
+      firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       ctx.send(peer, { type: 'reject', requestId: request.requestId });
       return;
     }
@@ -113,6 +109,7 @@ export function createServing(
     readAhead(queue);
     const bytes = await read;
     if (!bytes) {
+      firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       ctx.send(peer, { type: 'reject', requestId: request.requestId });
       // Only a downloaded item's chunk is lost for good when storage lacks it; a shared one is read from
       // its files, which may answer again.
@@ -124,10 +121,12 @@ export function createServing(
       return;
     }
     for (let offset = 0; offset < bytes.length; offset += maxDataPayloadBytes) {
-      if (peer.closed || queue.cancelledCurrent) return;
+      if (peer.closed) return;
+      if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       const slice = bytes.subarray(offset, offset + maxDataPayloadBytes);
       await uploads.take(slice.length);
-      if (peer.closed || queue.cancelledCurrent) return;
+      if (peer.closed) return;
+      if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
       inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
       peer.uploadedBytes += slice.length;
@@ -163,11 +162,13 @@ export function createServing(
         !item ||
         !item.have.has(message.chunkIndex) ||
         queue.waiting.length >= maxQueuedServesPerPeer ||
-        isDuplicate(message, peer.link.peerId, item.signed.manifest.chunkCount, item.have.count())
+        isDuplicate(message, peer.link.peerId, item.signed.manifest.chunkCount, item.have.count()) ||
+        holdBack(item, peer.link.peerId, message.chunkIndex)
       ) {
         ctx.send(peer, { type: 'reject', requestId: message.requestId });
         return;
       }
+      if (isSeeding(item)) firstCopies.give(item, message.chunkIndex, peer.link.peerId);
       queue.waiting.push(message);
       track(message, peer.link.peerId, true);
       if (queue.current === null) {
@@ -179,7 +180,10 @@ export function createServing(
       if (!queue) return;
       const index = queue.waiting.findIndex((r) => r.requestId === requestId);
       const [removed] = index >= 0 ? queue.waiting.splice(index, 1) : [];
-      if (removed) track(removed, peer.link.peerId, false);
+      if (removed) {
+        track(removed, peer.link.peerId, false);
+        firstCopies.withdraw(removed.itemId, removed.chunkIndex, peer.link.peerId);
+      }
       queue.ahead.delete(requestId);
       if (queue.current === requestId) queue.cancelledCurrent = true;
       if (removed || queue.current === requestId) cancelledAt.set(peer.link.peerId, now());
@@ -187,7 +191,7 @@ export function createServing(
     releasePeer(peerId) {
       for (const request of queues.get(peerId)?.waiting ?? []) track(request, peerId, false);
       queues.delete(peerId);
-      handedOff.delete(peerId);
+      firstCopies.releasePeer(peerId);
       cancelledAt.delete(peerId);
     },
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maxQueuedWaitTimeouts, minRequestBytesPerSecond } from './constants';
-import { requestStalled, requestTooSlow } from './stall-rules';
+import { maxDataPayloadBytes } from '../protocol/codec';
+import { maxQueuedWaitTimeouts, minRequestBytesPerSecond, stallFrameIntervals } from './constants';
+import { requestStalled, requestTooSlow, stallTimeoutMs } from './stall-rules';
 
 const timeoutMs = 10_000;
 const nowMs = 100_000;
@@ -29,5 +30,28 @@ describe('requestTooSlow', () => {
   ])('$name', ({ received, firstByteMs, expected }) => {
     const progress = firstByteMs === undefined ? { received, lastProgressMs: nowMs } : { received, lastProgressMs: nowMs, firstByteMs };
     expect(requestTooSlow(progress, nowMs, timeoutMs)).toBe(expected);
+  });
+});
+
+describe('stallTimeoutMs: slow is not hostile', () => {
+  it.each([
+    { name: 'a link not measured yet', bytesPerSecond: 0, expected: timeoutMs },
+    { name: 'a fast link', bytesPerSecond: 40_000_000, expected: timeoutMs },
+    { name: 'a link whose frames come just often enough', bytesPerSecond: (stallFrameIntervals * maxDataPayloadBytes * 1000) / timeoutMs, expected: timeoutMs },
+    { name: 'a 2 KB/s share of a slow uplink: three of its frame intervals', bytesPerSecond: 2_000, expected: (stallFrameIntervals * maxDataPayloadBytes * 1000) / 2_000 },
+  ])('$name', ({ bytesPerSecond, expected }) => {
+    expect(stallTimeoutMs(timeoutMs, bytesPerSecond)).toBeCloseTo(expected, 6);
+  });
+
+  it('an honest link at the floor rate keeps its request; a drip below it does not', () => {
+    const firstByteMs = nowMs - 3 * timeoutMs;
+    const honest = { received: (2_048 * 3 * timeoutMs) / 1000, lastProgressMs: nowMs - 1_000, firstByteMs };
+    const drip = { received: 4, lastProgressMs: nowMs - 1_000, firstByteMs };
+    expect(requestTooSlow(honest, nowMs, timeoutMs)).toBe(false);
+    expect(requestTooSlow(drip, nowMs, timeoutMs)).toBe(true);
+    // Its 64 KiB frames arrive ~32 s apart: no stall in between, by its own measured rate.
+    const waiting = { received: maxDataPayloadBytes, lastProgressMs: nowMs - 25_000 };
+    expect(requestStalled(waiting, nowMs - 25_000, nowMs, stallTimeoutMs(timeoutMs, 2_048))).toBe(false);
+    expect(requestStalled(waiting, nowMs - 25_000, nowMs, timeoutMs)).toBe(true);
   });
 });

@@ -1,12 +1,23 @@
 // When an open request is given up and asked elsewhere: pure rules over a request's progress, so the
 // cases are tested as a table (downloads.ts applies them each stall check).
 import type { OpenRequest } from './claims';
-import { maxQueuedWaitTimeouts, minRequestBytesPerSecond } from './constants';
+import { maxDataPayloadBytes } from '../protocol/codec';
+import { maxQueuedWaitTimeouts, minRequestBytesPerSecond, stallFrameIntervals } from './constants';
 
 type Progress = Pick<OpenRequest, 'received' | 'lastProgressMs' | 'firstByteMs'>;
 
 /**
- * No data for `timeoutMs`. A request not started yet counts from the peer's last data to us (it serves
+ * How long a request from a link may go without data before it counts as stalled: `timeoutMs`, or
+ * longer on a link measured slow (when it last sent us data), which delivers a whole frame only that
+ * rarely. `bytesPerSecond` 0 means not measured yet.
+ */
+export function stallTimeoutMs(timeoutMs: number, bytesPerSecond: number): number {
+  if (bytesPerSecond <= 0) return timeoutMs;
+  return Math.max(timeoutMs, (stallFrameIntervals * maxDataPayloadBytes * 1000) / bytesPerSecond);
+}
+
+/**
+ * No data for `timeoutMs` (see `stallTimeoutMs`). A request not started yet counts from the peer's last data to us (it serves
  * one chunk at a time, so ours waits while it sends us an earlier one), for at most
  * `maxQueuedWaitTimeouts` timeouts: a peer that serves others of ours but never this one loses it.
  */

@@ -19,6 +19,8 @@ export interface ItemRecord {
   readonly availability: Uint16Array;
   /** Bumped whenever `availability` changes, so the snapshot knows to redraw the item's availability bar. */
   availabilityRevision: number;
+  /** Bumped whenever some chunk's availability may have fallen (a peer left, or replaced its bitfield). */
+  availabilityDrops: number;
   /**
    * First chunk of the window fetched in order, before anything else, while media plays from it
    * (null: none, rarest first as usual). Seeking moves it.
