@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unpackFrames } from '../core/protocol/batch';
 import { maxFrameBytes } from '../core/protocol/limits';
-import { createFrameSender, type FrameChannel } from './frame-sender';
+import { createFrameSender, initialChannelBufferBytes, minChannelBufferBytes, type FrameChannel } from './frame-sender';
 
 /** A data channel that records messages; its buffer drains only when the test says. */
 function fakeChannel() {
@@ -19,22 +19,25 @@ function fakeChannel() {
       sent.push(message);
       channel.bufferedAmount += message.length;
     },
-    drain() {
-      channel.bufferedAmount = 0;
+    /** The channel's buffer empties to `toBytes` (all of it by default), and waiters wake. */
+    drain(toBytes = 0) {
+      channel.bufferedAmount = toBytes;
       drainWaiters.splice(0).forEach((wake) => wake());
     },
   };
-  return { channel, sent, drained: (_: FrameChannel) => new Promise<void>((resolve) => drainWaiters.push(resolve)) };
+  return { channel, sent, drained: (_: FrameChannel, _below: number) => new Promise<void>((resolve) => drainWaiters.push(resolve)) };
 }
 
 function setup(highWatermarkBytes = 1000, maxQueuedBytes = 1_000_000) {
   const fake = fakeChannel();
   const tasks: (() => void)[] = [];
   const overflows: number[] = [];
+  const clock = { nowMs: 0 };
   const sender = createFrameSender({
     channel: () => fake.channel,
     drained: fake.drained,
     defer: (task) => tasks.push(task),
+    now: () => clock.nowMs,
     highWatermarkBytes,
     maxQueuedBytes,
     onOverflow: (queued) => overflows.push(queued),
@@ -44,7 +47,7 @@ function setup(highWatermarkBytes = 1000, maxQueuedBytes = 1_000_000) {
     tasks.splice(0).forEach((task) => task());
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { ...fake, sender, runTasks, overflows };
+  return { ...fake, sender, runTasks, overflows, clock };
 }
 
 const frame = (type: number, length: number) => new Uint8Array(length).fill(type);
@@ -71,6 +74,8 @@ describe('frame sender', () => {
     const t = setup(10 * maxFrameBytes);
     const frames = Array.from({ length: 5 }, (_, i) => frame(8, 30_000 + i));
     for (const f of frames) void t.sender.send(f);
+    await t.runTasks();
+    t.channel.drain(); // chunk data fills the buffer only so far before the link's rate is measured
     await t.runTasks();
     expect(t.sent.length).toBe(3);
     for (const message of t.sent) expect(message.length).toBeLessThanOrEqual(maxFrameBytes);
@@ -144,5 +149,54 @@ describe('frame sender edge frames', () => {
     await t.runTasks();
     expect(t.sent[0]?.length).toBe(25);
     expect(received(t.sent)).toEqual([[...lookalike]]);
+  });
+});
+
+describe('frame sender lanes: our asking never waits behind what we upload', () => {
+  const KiB = 1024;
+
+  it('sends control frames before chunk data waiting here, each lane in its own order', async () => {
+    const t = setup(10 * maxFrameBytes);
+    t.channel.bufferedAmount = 20 * maxFrameBytes; // full: everything waits here
+    const data = [frame(8, 30_000), frame(8, 30_001)];
+    const control = [frame(6, 41), frame(5, 37)];
+    for (const f of [data[0], control[0], data[1], control[1]]) if (f) void t.sender.send(f);
+    await t.runTasks();
+    expect(t.sent).toEqual([]);
+    t.channel.drain();
+    await t.runTasks();
+    expect(received(t.sent)).toEqual([...control, ...data].map((f) => [...f]));
+  });
+
+  it('hands a control frame over at once while chunk data waits for the buffer to drain', async () => {
+    const t = setup(256 * KiB);
+    t.channel.bufferedAmount = initialChannelBufferBytes + 1; // over the data limit, under the watermark
+    void t.sender.send(frame(8, 1000));
+    await t.runTasks();
+    expect(t.sent).toEqual([]);
+    await t.sender.send(frame(6, 41));
+    await t.runTasks();
+    expect(received(t.sent)).toEqual([[...frame(6, 41)]]);
+  });
+
+  it('fills the buffer with chunk data only as far as the link drains in a quarter second', async () => {
+    const t = setup(256 * KiB);
+    expect(t.sender.dataBufferBytes()).toBe(initialChannelBufferBytes);
+    for (let i = 0; i < 4; i++) void t.sender.send(frame(8, 40 * KiB)); // one to a message
+    await t.runTasks();
+    expect(t.channel.bufferedAmount).toBe(80 * KiB); // handed over while at most 64 KiB was buffered
+    // A slow link: 70 KiB drained in 4 s (17.5 KiB/s), so a quarter second is ~4 KiB: the floor, 16 KiB.
+    t.clock.nowMs += 4000;
+    t.channel.drain(10 * KiB);
+    await t.runTasks();
+    expect(t.sender.dataBufferBytes()).toBe(minChannelBufferBytes);
+    expect(t.channel.bufferedAmount).toBe(50 * KiB); // one more frame went, at 10 KiB buffered
+    // A fast one: 50 KiB in 40 ms, so the buffer may hold far more (up to the watermark).
+    t.clock.nowMs += 40;
+    t.channel.drain(0);
+    await t.runTasks();
+    expect(t.channel.bufferedAmount).toBe(40 * KiB);
+    expect(t.sender.dataBufferBytes()).toBeGreaterThan(minChannelBufferBytes);
+    expect(t.sender.dataBufferBytes()).toBeLessThanOrEqual(256 * KiB);
   });
 });

@@ -95,8 +95,10 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   const timeout = setTimeout(() => fail('ERR_CONNECT_TIMEOUT', 'connection timed out'), connectTimeoutMs);
 
   const channel = (): RTCDataChannel | null => internals._channel;
-  const drained = (dc: RTCDataChannel): Promise<void> =>
+  const drained = (dc: RTCDataChannel, belowBytes: number): Promise<void> =>
     new Promise((resolve) => {
+      dc.bufferedAmountLowThreshold = belowBytes;
+      if (dc.bufferedAmount <= belowBytes) return resolve();
       const done = (): void => {
         dc.removeEventListener('bufferedamountlow', done);
         dc.removeEventListener('close', done);
@@ -109,8 +111,9 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
   const sender = createFrameSender({
     // RTCDataChannel.send is typed for ArrayBuffer-backed views; every frame is one (encodeFrame and packFrames allocate them).
     channel: () => channel() as FrameChannel | null,
-    drained: (dc) => drained(dc as RTCDataChannel),
+    drained: (dc, belowBytes) => drained(dc as RTCDataChannel, belowBytes),
     defer: deferToNextTask,
+    now: () => performance.now(),
     highWatermarkBytes,
     maxQueuedBytes: maxQueuedBytesPerLink,
     onOverflow: (queued) => fail('ERR_PEER_NOT_READING', `the peer reads nothing while it keeps asking (${Math.round(queued / 1048576)} MiB queued for it)`),

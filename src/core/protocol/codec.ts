@@ -19,6 +19,9 @@ const typeCodes = {
   reject: 9,
 } as const satisfies Record<WireMessage['type'], number>;
 
+/** Whether an encoded frame is chunk data (bulk), as opposed to a control message (small, and waited on). */
+export const isDataFrame = (frame: Uint8Array): boolean => frame[0] === typeCodes.data;
+
 /** Header bytes before a `data` payload: type, request id, offset. */
 export const dataHeaderBytes = 1 + 4 + 4;
 
