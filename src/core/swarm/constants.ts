@@ -66,6 +66,16 @@ export const cancelledServeForgetMs = 30_000;
 /** A serve to another peer counts as under way (so a second request for the chunk is turned away) only if it moved this recently. */
 export const duplicateServeFreshMs = 2_000;
 
+/**
+ * A data frame carries about this long of what we measured sending to its peer (up to the 64 KiB
+ * frame): a frame arrives whole or not at all, and on a 4 KB/s share of a slow uplink a 64 KiB frame
+ * would leave the asker 16 s without a byte, past its stall timeout.
+ */
+export const dataFrameMs = 1_000;
+
+/** The smallest data frame: a fresh link sends a few of these before its rate is measured (a fast one within milliseconds). */
+export const minDataFrameBytes = 16 * 1024;
+
 /** Bytes of waiting chunks read ahead per peer while one is sent: one whole chunk, or many small ones (each small read is a storage round trip). */
 export const serveReadAheadBytes = 1024 * 1024;
 

@@ -215,8 +215,11 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
 
   const api: Downloads = {
     schedule() {
-      // Random peer order so no peer is always asked first.
+      // The fastest peers choose first, so the rarest chunks come from whoever delivers them soonest;
+      // peers of equal speed (the unmeasured ones) in random order, so none is always asked first.
       const peers = shuffleInPlace([...ctx.peers.values()].filter((p) => !p.closed), env.random);
+      const rates = new Map(peers.map((p) => [p, p.meter.bytesPerSecond()]));
+      peers.sort((a, b) => (rates.get(b) ?? 0) - (rates.get(a) ?? 0));
       fillPeers(peers);
       for (const item of done.splice(0)) finishItemIfDone(item);
     },

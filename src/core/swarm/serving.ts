@@ -4,11 +4,16 @@ import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
 import { chunkLength } from '../chunk-layout';
 import { createFirstCopies } from './first-copies';
-import { cancelledServeForgetMs, duplicateServeFreshMs, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
+import { cancelledServeForgetMs, dataFrameMs, duplicateServeFreshMs, minDataFrameBytes, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
 
 type RequestMessage = Extract<WireMessage, { type: 'request' }>;
+
+/** Payload bytes of the next data frame to a peer we send `bytesPerSecond` to: `dataFrameMs` of it, within the frame sizes. */
+export function dataFrameBytes(bytesPerSecond: number): number {
+  return Math.min(maxDataPayloadBytes, Math.max(minDataFrameBytes, Math.floor((bytesPerSecond * dataFrameMs) / 1000)));
+}
 
 interface PeerQueue {
   readonly waiting: RequestMessage[];
@@ -120,14 +125,15 @@ export function createServing(
       }
       return;
     }
-    for (let offset = 0; offset < bytes.length; offset += maxDataPayloadBytes) {
+    for (let offset = 0; offset < bytes.length; ) {
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
-      const slice = bytes.subarray(offset, offset + maxDataPayloadBytes);
+      const slice = bytes.subarray(offset, offset + dataFrameBytes(peer.upSpeed.bytesPerSecond()));
+      offset += slice.length;
       await uploads.take(slice.length);
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
-      await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
+      await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset: offset - slice.length, bytes: slice }));
       inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
       peer.uploadedBytes += slice.length;
       peer.upSpeed.add(slice.length);
