@@ -17,6 +17,7 @@ const small: MeshLimits = {
   rescueDelayMs: 60,
   declinedSnoozeMs: 500,
   randomLinks: 2,
+  needyHelloMs: 300,
 };
 
 const joined: TestRoomPeer[] = [];
