@@ -18,7 +18,6 @@ import { createAttemptGuard } from './attempt-guard';
 import {
   createMeshLimits,
   linkKindFor,
-  maxNeedyHelloMs,
   parseHello,
   refillInvitesPerRound,
   rescueChance,
@@ -28,6 +27,7 @@ import {
   type MeshLimits,
 } from './mesh';
 import { createPeerBook } from './peer-book';
+import { createNeedyHello } from './needy-hello';
 import { createReplyBudget } from './reply-budget';
 import { openSignalingChannel, type BusFactory } from './signaling-channel';
 
@@ -102,9 +102,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   const rescues = new Map<string, TimerHandle>();
   /** Declines we may still send: past them an invite lapses unanswered (reply-budget.ts). */
   const declines = createReplyBudget(now);
-  /** While needy with nobody to invite: when to say hello to the room again, and the wait after that. */
-  let needyWaitMs = limits.needyHelloMs;
-  let needyHelloAt = now() + needyWaitMs;
+  /** While needy with nobody to invite: when to say hello to the room again. */
+  const needyHello = createNeedyHello(limits.needyHelloMs, now);
 
   /** Links open, being set up, or promised by an invite. */
   const load = (): number => attempts.size + invites.size;
@@ -152,22 +151,12 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     const chosen = missing > 0 ? book.pick(Math.min(missing, refillInvitesPerRound), skip) : [];
     if (chosen.length > 0) log('mesh-refill', { invited: chosen.length, links: load() });
     for (const id of chosen) invite(id, 'random');
-    helloIfNeedy();
-    // Full and nothing pending: a closing link or a declined invite schedules the next round.
-    if (missing > 0 || invites.size > 0) scheduleRefill(jittered(limits.refillIntervalMs));
-  }
-
-  /** Needy with nobody to invite (rescuers are drawn by chance): say hello to the room again, ever more rarely. */
-  function helloIfNeedy(): void {
-    if (load() >= limits.minLinks) {
-      needyWaitMs = limits.needyHelloMs;
-      needyHelloAt = now() + needyWaitMs;
-    } else if (invites.size === 0 && now() >= needyHelloAt) {
-      needyWaitMs = Math.min(maxNeedyHelloMs, needyWaitMs * 2);
-      needyHelloAt = now() + needyWaitMs;
+    if (needyHello.due(load() >= limits.minLinks ? 'linked' : invites.size > 0 ? 'waiting' : 'alone')) {
       log('needy-hello', { links: load() });
       sayHello(broadcastRecipient);
     }
+    // Full and nothing pending: a closing link or a declined invite schedules the next round.
+    if (missing > 0 || invites.size > 0) scheduleRefill(jittered(limits.refillIntervalMs));
   }
 
   const connectTo = (remote: string, initiator: boolean, kind: LinkKind): PeerConnection | null => {
