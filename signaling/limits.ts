@@ -15,10 +15,10 @@ export const maxTopicsPerSocket = 8;
 /**
  * Sockets per topic (one relay's members of a room): a room of 1,000 must work, and each member's
  * hello reaches every other, so a room costs O(n²) when all join at once. Measured (npm run
- * bench:relay, figure 6, 2 cores, two runs): in a room of 1,000 one hello reaches the other 999 in
- * 56–65 ms (p50) for 10.9–12.7 ms of relay CPU, and all 1,000 joining at once deliver 517,000–529,000
- * hellos (221–227 MiB) in 17–19 s for 5.9–6.0 s of CPU, no socket cut; at 100 members a hello costs
- * 2.1–2.2 ms. 1,024 admits 1,000 and a few reconnecting; twice that would cost a flash crowd four
+ * bench:relay, figure 6, 2 cores, three runs): in a room of 1,000 one hello reaches the other 999 in
+ * 30–65 ms (p50) for 10.1–12.7 ms of relay CPU, and all 1,000 joining at once deliver 517,000–529,000
+ * hellos (221–227 MiB) in 13–19 s for 5.9–6.2 s of CPU, no socket cut; at 100 members a hello costs
+ * 1.5–2.2 ms. 1,024 admits 1,000 and a few reconnecting; twice that would cost a flash crowd four
  * times as much.
  */
 export const maxSocketsPerTopic = 1_024;
