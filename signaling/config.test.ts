@@ -34,7 +34,7 @@ describe('server configuration from the environment', () => {
       ice: { turn: null, staticServers: [] },
       allowedOrigins: undefined,
       trustProxy: false,
-      limits: { maxConnections: 10_000, maxConnectionsPerIp: 32, maxSocketsPerTopic: 128 },
+      limits: { maxConnections: 10_000, maxConnectionsPerIp: 32, maxSocketsPerTopic: 1_024 },
       redisUrl: undefined,
       relayUrls: [],
     });

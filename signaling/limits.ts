@@ -12,8 +12,16 @@ export const messageRefillPerSecond = 50;
 /** Topics (rooms) one socket may join: a page is in one room, plus a few during reconnects. */
 export const maxTopicsPerSocket = 8;
 
-/** Sockets per topic: the mesh caps at ~30 peers; 128 leaves room for lurkers without O(n²) blow-up. */
-export const maxSocketsPerTopic = 128;
+/**
+ * Sockets per topic (one relay's members of a room): a room of 1,000 must work, and each member's
+ * hello reaches every other, so a room costs O(n²) when all join at once. Measured (npm run
+ * bench:relay, figure 6, 2 cores, three runs): in a room of 1,000 one hello reaches the other 999 in
+ * 30–65 ms (p50) for 10.1–12.7 ms of relay CPU, and all 1,000 joining at once deliver 517,000–529,000
+ * hellos (221–227 MiB) in 13–19 s for 5.9–6.2 s of CPU, no socket cut; at 100 members a hello costs
+ * 1.5–2.2 ms. 1,024 admits 1,000 and a few reconnecting; twice that would cost a flash crowd four
+ * times as much.
+ */
+export const maxSocketsPerTopic = 1_024;
 
 /** ws-level ping period: a socket that did not pong since the previous ping is terminated. */
 export const pingIntervalMs = 30_000;

@@ -22,6 +22,7 @@ import { createSwarm } from './core/swarm/engine';
 import { createBroadcastBus, hasBroadcastChannel } from './discovery/broadcast-bus';
 import { createIdentity, type Identity } from './discovery/identity';
 import { createRelayClient } from './discovery/relay-client';
+import { loadMeshOverrides } from './discovery/mesh-setting';
 import { createRoomConnector, type BusFactory } from './discovery/room-connector';
 import { createBrowserPieceStore } from './files/browser-piece-store';
 import { describeFile, describeFolder } from './files/hash-files';
@@ -103,6 +104,7 @@ function startApp(container: HTMLElement, identity: Identity): void {
         onMemberForgery: () => errors.report({ code: 'signaling-member-forgery' }),
         displayName: () => names.getSnapshot().mine,
         onPeerName: (peerId, name) => names.heard(peerId, name),
+        mesh: loadMeshOverrides(localStorage), // a test-only cap; none for people
       });
       const stopAnnouncing = names.onMineChange(() => connector.announce()); // a new name reaches the room at once
       return () => (stopAnnouncing(), connector.close());

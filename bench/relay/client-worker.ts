@@ -46,6 +46,7 @@ interface Group {
   readonly clients: Client[];
   closing: boolean;
   received: number;
+  receivedChars: number;
   firstReceiveAtMs: number;
   lastReceiveAtMs: number;
   errorFrames: number;
@@ -76,6 +77,17 @@ function parseFrame(data: RawData): Record<string, unknown> | null {
 
 function publishFrame(spec: SocketSpec, data: string): string {
   return JSON.stringify({ type: 'publish', topic: spec.room, data, ...(spec.to === undefined ? {} : { to: spec.to }) });
+}
+
+/** Bytes of a received frame (text frames of ASCII JSON: one byte per character). */
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/** A room-wide hello of `chars` characters (the relay treats it as opaque data). */
+function helloFrame(spec: SocketSpec, chars: number): string {
+  return JSON.stringify({ type: 'publish', topic: spec.room, data: `hello-${spec.peer}-`.padEnd(chars, 'x') });
 }
 
 /** Connects one client; `settle` hears once whether it got subscribed. */
@@ -115,6 +127,7 @@ function onFrame(group: Group, client: Client, ws: WebSocket, data: RawData, onS
     const now = Date.now();
     if (group.received === 0) group.firstReceiveAtMs = now;
     group.received++;
+    group.receivedChars += rawLength(data);
     group.lastReceiveAtMs = now;
     const sentAt = group.pendingProbes.get(frame['data']);
     if (sentAt !== undefined) {
@@ -127,6 +140,7 @@ function onFrame(group: Group, client: Client, ws: WebSocket, data: RawData, onS
     client.subscribed = true;
     client.everSubscribed = true;
     client.attempt = 0; // the page resets its backoff on a subscription
+    if (client.spec.helloChars !== undefined) ws.send(helloFrame(client.spec, client.spec.helloChars));
     onSubscribed();
   } else if (frame['type'] === 'error') {
     group.errorFrames++;
@@ -154,6 +168,7 @@ async function open(params: WorkerParams['open']): Promise<OpenResult> {
     clients: [],
     closing: false,
     received: 0,
+    receivedChars: 0,
     firstReceiveAtMs: 0,
     lastReceiveAtMs: 0,
     errorFrames: 0,
@@ -240,12 +255,29 @@ async function blast(params: WorkerParams['blast']): Promise<BlastResult> {
   return { sent, firstSendAtMs, lastSendAtMs: Date.now() };
 }
 
+async function announce(params: WorkerParams['announce']): Promise<BlastResult> {
+  const clients = groupNamed(params.group).clients;
+  let sent = 0;
+  let firstSendAtMs = 0;
+  await paced((elapsedSeconds) => {
+    const due = Math.min(params.count, Math.ceil(elapsedSeconds * params.ratePerSecond));
+    if (firstSendAtMs === 0 && due > sent) firstSendAtMs = Date.now();
+    for (; sent < due; sent++) {
+      const client = clients[sent % clients.length];
+      if (client?.ws?.readyState === WebSocket.OPEN) client.ws.send(helloFrame(client.spec, params.dataChars));
+    }
+    return sent >= params.count;
+  });
+  return { sent, firstSendAtMs, lastSendAtMs: Date.now() };
+}
+
 function counters(params: WorkerParams['counters']): GroupCounters {
   const group = groupNamed(params.group);
   const result: GroupCounters = {
     sockets: group.clients.length,
     subscribed: group.clients.filter((client) => client.subscribed).length,
     received: group.received,
+    receivedChars: group.receivedChars,
     firstReceiveAtMs: group.firstReceiveAtMs,
     lastReceiveAtMs: group.lastReceiveAtMs,
     errorFrames: group.errorFrames,
@@ -255,6 +287,7 @@ function counters(params: WorkerParams['counters']): GroupCounters {
   };
   if (params.reset) {
     group.received = 0;
+    group.receivedChars = 0;
     group.firstReceiveAtMs = 0;
     group.lastReceiveAtMs = 0;
   }
@@ -280,6 +313,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return probe(request.params);
     case 'blast':
       return blast(request.params);
+    case 'announce':
+      return announce(request.params);
     case 'counters':
       return counters(request.params);
     case 'close':

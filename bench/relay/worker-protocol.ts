@@ -8,6 +8,8 @@ export interface SocketSpec {
   readonly to?: string;
   /** Answer every message it receives, addressed to `to`, with the same data. */
   readonly echo?: boolean;
+  /** Publish a room-wide hello of this many characters on every subscription, as a page does. */
+  readonly helloChars?: number;
 }
 
 /** The parameters of each request, by kind. */
@@ -18,6 +20,8 @@ export interface WorkerParams {
   probe: { readonly group: string; readonly samples: number; readonly ratePerSecond: number };
   /** Every sender of the group publishes `messagesPerSocket` messages at `ratePerSocketPerSecond`. */
   blast: { readonly group: string; readonly messagesPerSocket: number; readonly ratePerSocketPerSecond: number };
+  /** `count` sockets of the group, taken in turn, each publish one room-wide hello of `dataChars` characters, at `ratePerSecond` in all. */
+  announce: { readonly group: string; readonly count: number; readonly ratePerSecond: number; readonly dataChars: number };
   /** The group's counters; `reset` zeroes the message counters after reading them. */
   counters: { readonly group: string; readonly reset: boolean };
   /** Close every socket of the group and forget it. */
@@ -48,6 +52,8 @@ export interface GroupCounters {
   /** Sockets subscribed right now. */
   readonly subscribed: number;
   readonly received: number;
+  /** Characters of the frames received (the relay's `message` frames, as sent on the wire). */
+  readonly receivedChars: number;
   readonly firstReceiveAtMs: number;
   readonly lastReceiveAtMs: number;
   readonly errorFrames: number;
@@ -62,6 +68,7 @@ export interface WorkerResults {
   open: OpenResult;
   probe: ProbeResult;
   blast: BlastResult;
+  announce: BlastResult;
   counters: GroupCounters;
   close: { readonly closed: number };
 }

@@ -2,56 +2,21 @@
 // on a manual clock: time moves from timer to timer, and the room settles in between.
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveRoomKeys } from '../core/room-keys';
-import { createFakeWebRtc, createMemoryRelay, createRoomSimulation, joinTestRoom, type TestRoomPeer } from '../test-support/memory-relay';
+import type { TestRoomPeer } from '../test-support/memory-relay';
+import { createMeshRoom, smallMesh } from '../test-support/mesh-room';
 import { createConnectionBudget } from '../transport/connection-budget';
 import { createMeshLimits, linkKindFor, meshCapBaseLinks, meshCapJitterLinks, parseHello, type LinkKind, type MeshLimits } from './mesh';
 import { createPeerBook } from './peer-book';
 
 const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
-const small: MeshLimits = {
-  capLinks: 5,
-  hardCapLinks: 8,
-  minLinks: 3,
-  refillIntervalMs: 30,
-  inviteTimeoutMs: 300,
-  rescueDelayMs: 60,
-  declinedSnoozeMs: 500,
-  randomLinks: 2,
-};
+const small = smallMesh;
 
 const joined: TestRoomPeer[] = [];
 afterEach(() => {
   for (const peer of joined.splice(0)) peer.connector.close();
 });
 
-/** A room of connectors on one in-memory relay, fake WebRTC and manual clock. */
-function room(mesh: Partial<MeshLimits> = small) {
-  const sim = createRoomSimulation(() => joined);
-  const relay = createMemoryRelay(sim.clock);
-  const webrtc = createFakeWebRtc(sim.clock);
-  const join = async (name: string, extra: Parameters<typeof joinTestRoom>[2] extends infer O ? Partial<O> : never = {}) => {
-    const peer = await joinTestRoom(keys, name, { buses: [relay.connect], webrtc, mesh, clock: sim.clock, ...extra });
-    joined.push(peer);
-    return peer;
-  };
-  const degree = (id: string): number => webrtc.openPairs().filter((pair) => pair.split('|').includes(id)).length;
-  const connected = (ids: readonly string[]): boolean => {
-    const seen = new Set([ids[0]]);
-    const queue = [ids[0]];
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      for (const pair of webrtc.openPairs()) {
-        const [a, b] = pair.split('|');
-        const next = a === id ? b : b === id ? a : undefined;
-        if (next !== undefined && !seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
-    }
-    return ids.every((id) => seen.has(id));
-  };
-  return { sim, relay, webrtc, join, degree, connected };
-}
+const room = (mesh: Partial<MeshLimits> = small) => createMeshRoom(keys, joined, mesh);
 
 /** Long enough for every invite out to be taken up or lapse, and a few refill rounds to run. */
 const quietMs = small.inviteTimeoutMs;

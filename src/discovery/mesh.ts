@@ -32,6 +32,24 @@ export const inviteTimeoutMs = 10_000;
  */
 export const rescueDelayMs = 1_500;
 
+/**
+ * Full peers that rescue one needy peer's broadcast hello, on average: each does so with the chance
+ * this many over the peers it has heard of (rescueChance). Twice the minimum gets a newcomer its
+ * links at once; in a room of 1,000, "every full peer rescues" meant 999 invites, all but a few then
+ * declined by the newcomer, far past the relay's per-socket rate limit.
+ */
+export const rescuersPerNeedyPeer = 2 * minLinksPerPeer;
+
+/**
+ * A needy peer with nobody left to invite says hello to the room again after this long, doubling up
+ * to `maxNeedyHelloMs`: rescuers are drawn by chance, so now and then too few are. Each such hello
+ * reaches the whole room (12.7 ms of relay CPU at 1,000 members, npm run bench:relay), hence rare.
+ */
+export const needyHelloMs = 10_000;
+
+/** The longest wait between a needy peer's hellos (a peer alone in a room stays this quiet). */
+export const maxNeedyHelloMs = 160_000;
+
 /** A peer that declined our invite (it is full) is not invited again for this long: links change slowly. */
 export const declinedSnoozeMs = 60_000;
 
@@ -59,6 +77,8 @@ export interface MeshLimits {
   readonly declinedSnoozeMs: number;
   /** Links below the cap kept for random invites (see randomLinkSlots). */
   readonly randomLinks: number;
+  /** First wait before a needy peer with nobody to invite says hello to the room again (see needyHelloMs). */
+  readonly needyHelloMs: number;
 }
 
 /** This tab's limits: the base cap plus its own random jitter, drawn once. */
@@ -73,6 +93,7 @@ export function createMeshLimits(random: () => number, overrides: Partial<MeshLi
     rescueDelayMs,
     declinedSnoozeMs,
     randomLinks: randomLinkSlots,
+    needyHelloMs,
     ...overrides,
   };
 }
@@ -124,4 +145,9 @@ export function linkKindFor(limits: MeshLimits, mine: LinkCounts, them: HelloPay
   const ordinaryRoom = mine.ordinary < limits.capLinks - limits.randomLinks && mine.total < limits.capLinks;
   if (roomThere && ordinaryRoom) return 'ordinary';
   return them.links < limits.minLinks ? 'rescue' : null;
+}
+
+/** The chance that a full peer, having heard of `peersHeard` peers, rescues a needy peer's broadcast (see rescuersPerNeedyPeer). */
+export function rescueChance(peersHeard: number): number {
+  return Math.min(1, rescuersPerNeedyPeer / Math.max(1, peersHeard));
 }

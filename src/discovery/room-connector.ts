@@ -20,12 +20,15 @@ import {
   linkKindFor,
   parseHello,
   refillInvitesPerRound,
+  rescueChance,
   type HelloPayload,
   type LinkCounts,
   type LinkKind,
   type MeshLimits,
 } from './mesh';
 import { createPeerBook } from './peer-book';
+import { createNeedyHello } from './needy-hello';
+import { createReplyBudget } from './reply-budget';
 import { openSignalingChannel, type BusFactory } from './signaling-channel';
 
 export type { BusFactory } from './signaling-channel';
@@ -97,6 +100,10 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
   let refillAt = Infinity;
   /** Rescue invites waiting for their delay, by peer. */
   const rescues = new Map<string, TimerHandle>();
+  /** Declines we may still send: past them an invite lapses unanswered (reply-budget.ts). */
+  const declines = createReplyBudget(now);
+  /** While needy with nobody to invite: when to say hello to the room again. */
+  const needyHello = createNeedyHello(limits.needyHelloMs, now);
 
   /** Links open, being set up, or promised by an invite. */
   const load = (): number => attempts.size + invites.size;
@@ -144,6 +151,10 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     const chosen = missing > 0 ? book.pick(Math.min(missing, refillInvitesPerRound), skip) : [];
     if (chosen.length > 0) log('mesh-refill', { invited: chosen.length, links: load() });
     for (const id of chosen) invite(id, 'random');
+    if (needyHello.due(load() >= limits.minLinks ? 'linked' : invites.size > 0 ? 'waiting' : 'alone')) {
+      log('needy-hello', { links: load() });
+      sayHello(broadcastRecipient);
+    }
     // Full and nothing pending: a closing link or a declined invite schedules the next round.
     if (missing > 0 || invites.size > 0) scheduleRefill(jittered(limits.refillIntervalMs));
   }
@@ -210,11 +221,12 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     return linkKindFor(limits, counts(), theirs);
   };
 
-  /** Says no to a peer that invited us or sent an offer: it frees its slot (and drops its attempt) at once. */
+  /** Says no to a peer that invited us or sent an offer: it frees its slot (and drops its attempt) at once, unless the budget is spent. */
   const decline = (to: string, event: string): void => {
     dropInvite(to);
-    sayHello(to, undefined, true);
-    log(event, { peerId: to, links: load() });
+    const answered = declines.take();
+    if (answered) sayHello(to, undefined, true);
+    log(event, { peerId: to, links: load(), ...(answered ? {} : { unanswered: true }) });
   };
 
   const onHello = (from: string, hello: HelloPayload, addressed: boolean): void => {
@@ -236,7 +248,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     // An invite to the smaller id is taken up at once; otherwise invite (back), and the smaller id initiates.
     if (addressed && myPeerId < from) connectTo(from, true, kind);
     else if (addressed || kind !== 'rescue') invite(from, kind);
-    else if (!rescues.has(from)) rescues.set(from, clock.setTimeout(() => rescue(from), limits.rescueDelayMs));
+    // A needy peer's broadcast reached every full peer: only a few of them, drawn by chance, rescue it.
+    else if (!rescues.has(from) && random() < rescueChance(book.size)) rescues.set(from, clock.setTimeout(() => rescue(from), limits.rescueDelayMs));
   };
 
   /** A needy peer's broadcast, a while later: invite it if it is still needy, as far as we know, and we still can. */
@@ -285,7 +298,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     ...(options.onForgery ? { onForgery: options.onForgery } : {}),
     ...(options.onMemberForgery ? { onMemberForgery: options.onMemberForgery } : {}),
     // Announce ourselves on the bus that just (re)subscribed; the others already carried our hello.
-    onSubscribed: (bus) => sayHello(broadcastRecipient, bus),
+    // A refill follows, so a tab that nobody answered (a full room) comes back to say hello again.
+    onSubscribed: (bus) => (sayHello(broadcastRecipient, bus), scheduleRefill(limits.needyHelloMs)),
   });
 
   return {
