@@ -114,5 +114,5 @@ describe('a seeder with many downloaders', () => {
     expect(fromLeecher.filter((type) => type === 'request')).toHaveLength(3); // each chunk asked once
     expect(fromLeecher).not.toContain('cancel');
     expect(logged).not.toContain('requests-stalled');
-  });
+  }, 20_000); // ~2 s of fake time stepped frame by frame through the upload limit: 2.7 s of wall time alone, more beside other files
 });
