@@ -18,6 +18,10 @@ export interface ShapedRoom {
   /** https://198.51.100.1:8443/ */
   readonly url: string;
   readonly browsers: readonly Browser[];
+  /** The certificate of the lab's internet address, which every browser trusts (other servers there may use it too). */
+  readonly certificate: TestCertificate;
+  /** The relay's built-in STUN, `HOST:PORT` (UDP). */
+  readonly stun: string;
   /** Closes the browsers, the relay and the lab (idempotent). */
   close(): Promise<void>;
 }
@@ -37,7 +41,8 @@ export async function openShapedRoom(links: readonly HomeLink[]): Promise<Shaped
     const relay = await startLabRelay(lab, relayPort, tlsEnv(certificate));
     // One at a time: seven Chromiums starting at once on 2 cores take longer than in turn.
     for (const home of lab.homeList) browsers.push(await launchInHome(lab, home.name, certificate));
-    return { lab, url: relay.url, browsers, close };
+    // The relay answers STUN on its HTTP port's number (over UDP) unless told otherwise.
+    return { lab, url: relay.url, browsers, certificate, stun: `${lab.internetIp}:${relayPort}`, close };
   } catch (error) {
     await close();
     throw error;
