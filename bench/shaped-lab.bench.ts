@@ -36,7 +36,7 @@ const benchTimeoutMs = 900_000;
 
 /** The lines comparing WebTorrent's run with ours, or why it did not run. */
 function anchorLines(anchor: AnchorResult | string, oursSeconds: number, boundSeconds: number, fileBytes: number): string[] {
-  if (typeof anchor === 'string') return [`WebTorrent anchor skipped: ${anchor}`];
+  if (typeof anchor === 'string') return [`WebTorrent anchor not measured: ${anchor}`];
   const done = Math.max(...anchor.doneSeconds.values());
   const firstPieces = [...anchor.firstPieceSeconds.values()].map((s) => (s === null ? '–' : `${s.toFixed(1)} s`)).join(', ');
   return [
@@ -60,9 +60,6 @@ test('shaped lab: 7 homes on asymmetric links, against the fluid bound', async (
     const firstPieces = result.friends.map((friend) => friend.firstPieceSeconds ?? Number.POSITIVE_INFINITY);
     const slowestFirstPiece = Math.max(...firstPieces);
     const penalties = penaltiesOf([result.sharerEvents, ...result.friends.map((friend) => friend.events)]);
-    const anchorUnavailable = webTorrentAnchorUnavailableReason();
-    const anchor = anchorUnavailable ?? (await runWebTorrentShare(room, 0, [1, 2, 3, 4, 5, 6], file, shareTimeoutMs));
-    if (typeof anchor !== 'string') for (const [home, sha256] of anchor.sha256) expect(sha256, `WebTorrent, home ${home}`).toBe(file.sha256);
     console.log(
       [
         '',
@@ -70,6 +67,15 @@ test('shaped lab: 7 homes on asymmetric links, against the fluid bound', async (
         ...shareLines(result, file.size, links),
         `targets: all done ≤ ${targets.toBound}× T* (${metOrNot(figures.toBound <= targets.toBound)}); sharer ≤ ${targets.sharerSentFiles}× F (${metOrNot(figures.sharerSentFiles <= targets.sharerSentFiles)}); first piece ≤ ${targets.firstPieceSeconds} s (${metOrNot(slowestFirstPiece <= targets.firstPieceSeconds)})`,
         `logged by all pages: ${JSON.stringify(penalties)}`,
+      ].join('\n'),
+    );
+    // Then WebTorrent in the same room; its failing to finish is reported, not fatal (our figures stand).
+    const anchor =
+      webTorrentAnchorUnavailableReason() ??
+      (await runWebTorrentShare(room, 0, [1, 2, 3, 4, 5, 6], file, shareTimeoutMs).catch((error: unknown) => `it failed: ${String(error)}`));
+    if (typeof anchor !== 'string') for (const [home, sha256] of anchor.sha256) expect(sha256, `WebTorrent, home ${home}`).toBe(file.sha256);
+    console.log(
+      [
         ...anchorLines(anchor, figures.allDoneSeconds, figures.bound.boundSeconds, file.size),
         // 7 browsers on 2 cores: a machine busy with other work slows them beyond what the links explain.
         `load average at the end: ${loadavg()[0]?.toFixed(1) ?? '?'} (2 cores)`,
@@ -94,7 +100,7 @@ test('shaped lab: 7 homes on asymmetric links, against the fluid bound', async (
           penalties,
           webTorrent:
             typeof anchor === 'string'
-              ? { skipped: anchor }
+              ? { notMeasured: anchor }
               : { doneSeconds: Object.fromEntries(anchor.doneSeconds), firstPieceSeconds: Object.fromEntries(anchor.firstPieceSeconds), seederSentFiles: anchor.seederUploadedBytes / file.size },
           loadAverage: loadavg()[0],
         },
