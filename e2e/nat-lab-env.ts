@@ -51,7 +51,7 @@ export function natLabUnavailableReason(): string | null {
   const uid = process.getuid?.();
   if (uid !== 0) cachedReason = `NAT lab needs root (uid is ${uid ?? 'unknown'})`;
   else {
-    const missing = ['ip', 'iptables', 'turnserver'].filter((tool) => findExecutable(tool) === null);
+    const missing = ['ip', 'tc', 'iptables', 'turnserver'].filter((tool) => findExecutable(tool) === null);
     if (!isExecutable(chromiumPath)) missing.push(chromiumPath);
     cachedReason = missing.length > 0 ? `NAT lab needs ${missing.join(', ')} (not found on PATH)` : probeNamespaces();
   }

@@ -3,6 +3,9 @@
 import type { NatLab } from './nat-lab';
 import type { LabProcess } from './nat-lab-process';
 
+/** What a probe needs of a lab (of any number of homes): running commands in its namespaces. */
+type ProbeLab = Pick<NatLab, 'exec' | 'spawnIn'>;
+
 /** Deadline for a probe server to start listening: node starts in ~100 ms here. */
 const listenTimeoutMs = 5_000;
 
@@ -76,20 +79,76 @@ targets.forEach((t, i) => {
 });
 `;
 
-async function startScript(lab: NatLab, ns: string, script: string, args: readonly string[]): Promise<LabProcess> {
+/** Per connection: the first line says `down N` (send N bytes, then close) or `up N` (read N bytes, answer `ok`). argv: ip port. */
+const bulkServerScript = `
+const net = require('node:net');
+const [ip, port] = process.argv.slice(1);
+net.createServer((socket) => {
+  let head = '';
+  let left = -1;
+  socket.on('data', (data) => {
+    if (left < 0) {
+      head += data.toString('latin1');
+      const end = head.indexOf('\\n');
+      if (end < 0) return;
+      const [way, count] = head.slice(0, end).split(' ');
+      if (way === 'down') { socket.end(Buffer.alloc(Number(count), 7)); return; }
+      left = Number(count) - Buffer.byteLength(head.slice(end + 1), 'latin1');
+    } else left -= data.length;
+    if (left <= 0) socket.end('ok');
+  });
+  socket.on('error', () => socket.destroy());
+}).listen(Number(port), ip, () => console.log('listening'));
+`;
+
+/** Moves N bytes over one TCP connection (`down`: from the server, `up`: to it); prints the seconds it took. argv: target way N. */
+const bulkClientScript = `
+const net = require('node:net');
+const [target, way, count] = process.argv.slice(1);
+const [host, port] = target.split(':');
+const socket = net.connect({ host, port: Number(port) });
+let startMs = 0;
+let received = 0;
+socket.on('connect', () => {
+  startMs = Date.now();
+  socket.write(way + ' ' + count + '\\n');
+  if (way === 'up') socket.write(Buffer.alloc(Number(count), 7));
+});
+socket.on('data', (data) => { received += data.length; });
+socket.on('end', () => {
+  console.log(JSON.stringify({ seconds: (Date.now() - startMs) / 1000, received }));
+  process.exit(0);
+});
+socket.on('error', (e) => { console.error(e.message); process.exit(1); });
+`;
+
+async function startScript(lab: ProbeLab, ns: string, script: string, args: readonly string[]): Promise<LabProcess> {
   const child = lab.spawnIn(ns, process.execPath, ['-e', script, ...args]);
   await child.waitForOutput(/^listening$/m, listenTimeoutMs);
   return child;
 }
 
 /** A UDP server on `ip:port` in `ns` that answers each datagram with the sender's address as it saw it. */
-export function startUdpEcho(lab: NatLab, ns: string, ip: string, port: number): Promise<LabProcess> {
+export function startUdpEcho(lab: ProbeLab, ns: string, ip: string, port: number): Promise<LabProcess> {
   return startScript(lab, ns, udpEchoScript, [ip, String(port)]);
 }
 
 /** An HTTP server on `ip:port` in `ns` whose page shows the client's address in `#from`. */
-export function startHttpPage(lab: NatLab, ns: string, ip: string, port: number): Promise<LabProcess> {
+export function startHttpPage(lab: ProbeLab, ns: string, ip: string, port: number): Promise<LabProcess> {
   return startScript(lab, ns, httpPageScript, [ip, String(port)]);
+}
+
+/** A TCP server on `ip:port` in `ns` that sends or swallows as many bytes as each client asks (bulkTransfer). */
+export function startBulkServer(lab: ProbeLab, ns: string, ip: string, port: number): Promise<LabProcess> {
+  return startScript(lab, ns, bulkServerScript, [ip, String(port)]);
+}
+
+/** Moves `bytes` between `ns` and a bulk server at `target` (`down`: to `ns`, `up`: from it); the seconds it took. */
+export async function bulkTransfer(lab: ProbeLab, ns: string, target: string, way: 'up' | 'down', bytes: number, timeoutMs: number): Promise<number> {
+  const { stdout } = await lab.exec(ns, process.execPath, ['-e', bulkClientScript, target, way, String(bytes)], timeoutMs + nodeStartSlackMs);
+  const { seconds, received } = JSON.parse(stdout) as { seconds: number; received: number };
+  if (way === 'down' && received !== bytes) throw new Error(`bulk download to ${ns} got ${received} of ${bytes} bytes`);
+  return seconds;
 }
 
 /** What one UDP socket in a home was seen as by each echo target. */
@@ -100,7 +159,7 @@ export interface UdpProbeResult {
 }
 
 /** From one UDP socket in `ns`, asks each `ADDR:PORT` target how it sees us. */
-export async function udpWhoAmI(lab: NatLab, ns: string, targets: readonly string[]): Promise<UdpProbeResult> {
+export async function udpWhoAmI(lab: ProbeLab, ns: string, targets: readonly string[]): Promise<UdpProbeResult> {
   const { stdout } = await lab.exec(
     ns,
     process.execPath,
@@ -113,7 +172,7 @@ export async function udpWhoAmI(lab: NatLab, ns: string, targets: readonly strin
 }
 
 /** Dials each `ADDR:PORT` over TCP from `ns`, in parallel: 'connected', an error code such as 'ENETUNREACH', or 'timeout'. */
-export async function tcpDial(lab: NatLab, ns: string, targets: readonly string[], timeoutMs: number): Promise<string[]> {
+export async function tcpDial(lab: ProbeLab, ns: string, targets: readonly string[], timeoutMs: number): Promise<string[]> {
   const { stdout } = await lab.exec(ns, process.execPath, ['-e', tcpDialScript, String(timeoutMs), ...targets], timeoutMs + nodeStartSlackMs);
   return JSON.parse(stdout) as string[];
 }

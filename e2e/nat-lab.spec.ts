@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, expect, test, type Browser } from '@playwright/test';
 import { chromiumArgs } from './browser';
-import { createNatLab, removeStaleLabs, requireNatLab, startCoturn, turnRestCredentials, type NatKind, type NatLab } from './nat-lab';
+import { createNatLab, createShapedLab, removeStaleLabs, requireNatLab, startCoturn, turnRestCredentials, type NatKind, type NatLab } from './nat-lab';
 import { isAlive, runSync } from './nat-lab-process';
-import { startHttpPage, startUdpEcho, tcpDial, udpWhoAmI } from './nat-lab-probes';
+import { bulkTransfer, startBulkServer, startHttpPage, startUdpEcho, tcpDial, udpWhoAmI } from './nat-lab-probes';
 import { candidateLines, connectPages, selectedPairTypes, sendAndReceive } from './nat-lab-webrtc';
 
 requireNatLab(test);
@@ -166,3 +166,70 @@ for (const nat of ['endpoint-independent', 'symmetric'] as const satisfies reado
     });
   });
 }
+
+test.describe('shaped lab of several homes', () => {
+  /** Bytes moved each way per check: ~1–2 s at the shaped rates, 40× the token bucket (≤ 10 ms of rate, or 6 KB). */
+  const bulkBytes = 250_000;
+  /** The bulk server's port on the internet. */
+  const bulkPort = 9000;
+  /** A shaped link may run this much over its rate: TCP measures from connect, and the bucket starts full. */
+  const rateSlack = 1.15;
+  /** Deadline for one bulk transfer: 10× its time at the slowest shaped rate. */
+  const bulkTimeoutMs = 20_000;
+
+  test('homes get their own documentation-range addresses, NAT and firewall; each link is shaped both ways, and can be reshaped', async () => {
+    const links = [{ upMbit: 2, downMbit: 4 }, null, { upMbit: 1, downMbit: 8 }];
+    const lab = await createShapedLab(links.map((link) => ({ link })));
+    try {
+      expect(lab.homeList.map((home) => [home.name, home.hostIp, home.routerWanIp])).toEqual([
+        ['a', '192.0.2.10', '198.51.100.2'],
+        ['b', '203.0.113.10', '198.51.100.3'],
+        ['c', '192.0.2.26', '198.51.100.4'],
+      ]);
+      expect(namespacesStartingWith(`${lab.prefix}-`)).toHaveLength(1 + 2 * links.length);
+      await startUdpEcho(lab, lab.internetNs, lab.internetIp, echoPorts[0]);
+      await startBulkServer(lab, lab.internetNs, lab.internetIp, bulkPort);
+      const bulkTarget = `${lab.internetIp}:${bulkPort}`;
+      const [a, b, c] = lab.homeList;
+      if (!a || !b || !c) throw new Error('three homes expected');
+      // Home c (on TEST-NET-1 like a) is seen through its own router, and cannot reach home a's private range.
+      const probe = await udpWhoAmI(lab, c.ns, [`${lab.internetIp}:${echoPorts[0]}`]);
+      expect(probe.seen[0]?.split(':')[0]).toBe(c.routerWanIp);
+      await startHttpPage(lab, a.ns, a.hostIp, httpPort);
+      expect(await tcpDial(lab, c.ns, [`${a.hostIp}:${httpPort}`, `${a.routerWanIp}:${httpPort}`], dialTimeoutMs)).not.toContain('connected');
+      // No faster than shaped, each way (how much slower depends on the machine, so it is not asserted).
+      for (const [home, link] of [[a, links[0]], [c, links[2]]] as const) {
+        if (!link) throw new Error('shaped link expected');
+        const before = await lab.linkCounters(home.name);
+        const upSeconds = await bulkTransfer(lab, home.ns, bulkTarget, 'up', bulkBytes, bulkTimeoutMs);
+        const downSeconds = await bulkTransfer(lab, home.ns, bulkTarget, 'down', bulkBytes, bulkTimeoutMs);
+        const after = await lab.linkCounters(home.name);
+        console.log(`home ${home.name}: ${bulkBytes} bytes up in ${upSeconds} s (shaped ${link.upMbit} Mbit/s), down in ${downSeconds} s (${link.downMbit} Mbit/s)`);
+        expect((bulkBytes * 8) / 1e6 / upSeconds, `home ${home.name} up`).toBeLessThanOrEqual(link.upMbit * rateSlack);
+        expect((bulkBytes * 8) / 1e6 / downSeconds, `home ${home.name} down`).toBeLessThanOrEqual(link.downMbit * rateSlack);
+        expect(after.upBytes - before.upBytes).toBeGreaterThan(bulkBytes);
+        expect(after.up.sentBytes - before.up.sentBytes).toBeGreaterThan(bulkBytes); // it went through the shaper
+        expect(after.down.sentBytes - before.down.sentBytes).toBeGreaterThan(bulkBytes);
+      }
+      // Reshaped at run time: home b, unshaped so far, now uploads at 1 Mbit/s; home a is unshaped.
+      await lab.shapeLink(b.name, { upMbit: 1, downMbit: 10 });
+      await lab.shapeLink(a.name, null);
+      expect(b.link).toEqual({ upMbit: 1, downMbit: 10 });
+      expect(a.link).toBeNull();
+      const reshapedSeconds = await bulkTransfer(lab, b.ns, bulkTarget, 'up', bulkBytes, bulkTimeoutMs);
+      expect((bulkBytes * 8) / 1e6 / reshapedSeconds).toBeLessThanOrEqual(1 * rateSlack);
+      const unshaped = await lab.exec(a.routerNs, 'tc', ['qdisc', 'show', 'dev', 'wan']);
+      expect(unshaped.stdout).not.toContain('tbf');
+    } finally {
+      await lab.close();
+    }
+    expect(namespacesStartingWith(`${lab.prefix}-`)).toEqual([]);
+  });
+
+  test('a lab refuses a home count or a rate it cannot build, and leaves nothing behind', async () => {
+    await expect(createShapedLab([])).rejects.toThrow(RangeError);
+    await expect(createShapedLab(Array.from({ length: 17 }, () => ({ link: null })))).rejects.toThrow(RangeError);
+    await expect(createShapedLab([{ link: { upMbit: 0, downMbit: 10 } }])).rejects.toThrow(/outside/);
+    expect(namespacesStartingWith(`sd-${process.pid}-`)).toEqual([]);
+  });
+});

@@ -23,14 +23,14 @@ export interface LabRelay {
 }
 
 /** Starts `node build/signaling/main.js` in the internet namespace with `env` (PORT, TLS_*, TURN_*…). */
-export async function startLabRelay(lab: NatLab, port: number, env: Readonly<Record<string, string>>): Promise<LabRelay> {
+export async function startLabRelay<H extends string>(lab: NatLab<H>, port: number, env: Readonly<Record<string, string>>): Promise<LabRelay> {
   const child = lab.spawnIn(lab.internetNs, process.execPath, [relayMain], { HOST: lab.internetIp, PORT: String(port), ...env });
   const [, url] = (await child.waitForOutput(/Swarmdrop is running at (\S+)/, relayStartMs)) as unknown as [string, string];
   return { process: child, url: `${url}/`, stop: () => child.stop() };
 }
 
 /** A certificate for the lab's internet address, which the lab's browsers are told to trust. */
-export function labCertificate(lab: NatLab): TestCertificate {
+export function labCertificate<H extends string>(lab: NatLab<H>): TestCertificate {
   return createTestCertificate([lab.internetIp]);
 }
 
@@ -40,7 +40,7 @@ export function tlsEnv(certificate: TestCertificate): Record<string, string> {
 }
 
 /** A Chromium inside `home`, trusting `certificate` (by its key, as Chromium's SPKI flag does). */
-export async function launchInHome(lab: NatLab, home: HomeName, certificate?: TestCertificate): Promise<Browser> {
+export async function launchInHome<H extends string>(lab: NatLab<H>, home: H, certificate?: TestCertificate): Promise<Browser> {
   return chromium.launch({
     executablePath: lab.chromiumWrapper(home),
     args: [...chromiumArgs, ...(certificate ? [`--ignore-certificate-errors-spki-list=${certificate.spkiSha256Base64}`] : [])],

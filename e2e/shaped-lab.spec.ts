@@ -1,0 +1,129 @@
+// Issue 22: the swarm at the speed of real home links. A shaped lab of 7 homes (network namespaces,
+// NAT routers with the stateful firewall, each access link shaped both ways with tc tbf), the real
+// relay process, one Chromium per home; every copy is compared by SHA-256. Speeds are not asserted
+// against the clock: the figures are printed, and the bench (bench/shaped-lab.bench.ts) holds the
+// targets. Case 3 compares times with the fluid bound computed for the same links.
+import { randomBytes } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { fluidBound } from '../src/test-support/fluid-bound';
+import { requireNatLab, type HomeLink } from './nat-lab';
+import { writeTestFiles, type TestFile } from './peers';
+import { issueHomes, penaltiesOf, printShare } from './shaped-lab-cases';
+import { openShapedRoom, runShare, type ShapedRoom } from './shaped-swarm';
+
+requireNatLab(test);
+// 4 cases of 20–60 s each on a 2-core machine, plus 7 browsers starting. Not serial: a case that
+// fails (the engine misses a target) must not keep the others from running; a failure costs a new lab.
+test.describe.configure({ timeout: 180_000 });
+
+const mib = 1024 * 1024;
+
+/** Case 1's file: 6 MiB in 1 MiB chunks, one chunk per friend; T* = 12.6 s on the issue's links (F/u_s). */
+const roomFileBytes = 6 * mib;
+
+/** Case 2's file: 3 MiB from a 1 Mbit/s sharer, so T* = F/u_s = 25 s. */
+const slowSharerFileBytes = 3 * mib;
+
+/** The issue's target for what a sharer sends, as a multiple of the file. */
+const sharerSendLimitFiles = 1.3;
+
+/**
+ * Case 3: the staying friends finish within this multiple of T* computed without the slow friend:
+ * twice issue 22's target for this room (1.25× T*), for a file half the size on a busy machine. A
+ * friend that held the others back would cost up to its own F/u = 100 s (8× T*) for 6 MiB at 0.5 Mbit/s.
+ * Measured before issue 22's engine work: 4.8× here, and 4.5–4.8× in case 1 without a slow friend.
+ */
+const slowFriendBoundFactor = 2.5;
+
+/** Deadline for the friends of one case: far above any expected time, below the test timeout. */
+const shareTimeoutMs = 150_000;
+
+/** Fast friends of case 2. */
+const fastFriend: HomeLink = { upMbit: 8, downMbit: 50 };
+
+let room: ShapedRoom | undefined;
+const theRoom = (): ShapedRoom => {
+  if (!room) throw new Error('the shaped lab did not start');
+  return room;
+};
+let files: TestFile[] = [];
+
+test.beforeAll(async () => {
+  files = writeTestFiles([
+    { name: 'room-6MiB.bin', bytes: randomBytes(roomFileBytes) },
+    { name: 'slow-sharer-3MiB.bin', bytes: randomBytes(slowSharerFileBytes) },
+  ]);
+  room = await openShapedRoom(issueHomes.map((home) => home.link));
+});
+
+test.afterAll(async () => {
+  await room?.close();
+});
+
+/** Shapes every home of the room as `links` says (home i: links[i]). */
+async function shapeAll(links: readonly HomeLink[]): Promise<void> {
+  const lab = theRoom().lab;
+  await Promise.all(lab.homeList.map((home, index) => lab.shapeLink(home.name, links[index] ?? null)));
+}
+
+const fileAt = (index: number): TestFile => {
+  const file = files[index];
+  if (!file) throw new Error(`no test file ${index}`);
+  return file;
+};
+
+const friendHomes = [1, 2, 3, 4, 5, 6];
+
+test('1 sharer ↑4/↓40 + 6 friends ↑1–8: every friend completes byte-exact, and no honest peer is penalised', async () => {
+  const file = fileAt(0);
+  await shapeAll(issueHomes.map((home) => home.link));
+  const result = await runShare(theRoom(), { sharer: 0, friends: friendHomes, file, timeoutMs: shareTimeoutMs });
+  printShare('1: the issue’s room', result, file.size, issueHomes.map((home) => home.link));
+  for (const friend of result.friends) expect(friend.sha256, `home ${friend.home}`).toBe(file.sha256);
+  // From what each page logged: nothing withdrawn as stalled, no strike, no ban, no link dropped.
+  const { 'path-stalled': pathStalled, ...penalties } = penaltiesOf([result.sharerEvents, ...result.friends.map((friend) => friend.events)]);
+  expect(penalties).toEqual({ 'requests-stalled': 0, 'peer-strike': 0, banned: 0, 'link-closed': 0, 'peer-left': 0 });
+  // And no link judged dead (then restarted) for being quiet: "a quiet link is not a dead link".
+  expect(pathStalled, 'path-stalled events on honest links').toBe(0);
+});
+
+test('a 1 Mbit/s sharer with fast friends sends at most 1.3× the file', async () => {
+  const file = fileAt(1);
+  const links = [{ upMbit: 1, downMbit: 40 }, fastFriend, fastFriend, fastFriend, fastFriend];
+  await shapeAll(links);
+  const result = await runShare(theRoom(), { sharer: 0, friends: [1, 2, 3, 4], file, timeoutMs: shareTimeoutMs });
+  printShare('2: a 1 Mbit/s sharer', result, file.size, links);
+  for (const friend of result.friends) expect(friend.sha256, `home ${friend.home}`).toBe(file.sha256);
+  expect(result.sharerUploadedBytes).toBeGreaterThanOrEqual(file.size); // every byte left the sharer at least once
+  expect(result.sharerUploadedBytes / file.size).toBeLessThanOrEqual(sharerSendLimitFiles);
+});
+
+test('one friend on a 0.5 Mbit/s uplink does not hold the others back', async () => {
+  const file = fileAt(0);
+  const links = issueHomes.map((home, index) => (index === 1 ? { ...home.link, upMbit: 0.5 } : home.link));
+  await shapeAll(links);
+  const result = await runShare(theRoom(), { sharer: 0, friends: friendHomes, file, timeoutMs: shareTimeoutMs });
+  printShare('3: a 0.5 Mbit/s friend', result, file.size, links);
+  for (const friend of result.friends) expect(friend.sha256, `home ${friend.home}`).toBe(file.sha256);
+  const [sharerLink, , ...others] = links;
+  if (!sharerLink) throw new Error('no sharer link');
+  const bound = fluidBound(file.size, sharerLink.upMbit, others).boundSeconds;
+  const othersDone = result.friends.filter((friend) => friend.home !== 1).map((friend) => friend.doneSeconds ?? Number.POSITIVE_INFINITY);
+  console.log(`the others done in ${Math.max(...othersDone).toFixed(1)} s; T* without the slow friend ${bound.toFixed(1)} s; allowed ${slowFriendBoundFactor}×`);
+  expect(Math.max(...othersDone)).toBeLessThanOrEqual(slowFriendBoundFactor * bound);
+});
+
+test('a friend on a slow link leaves midway: the rest complete byte-exact', async () => {
+  const file = fileAt(0);
+  const links = issueHomes.map((home) => home.link);
+  await shapeAll(links);
+  const result = await runShare(theRoom(), { sharer: 0, friends: friendHomes, file, leaver: { home: 1, atFraction: 0.5 }, timeoutMs: shareTimeoutMs });
+  printShare('4: a friend leaves', result, file.size, links);
+  const [left, ...stayed] = result.friends;
+  expect(left?.left).toBe(true);
+  expect(stayed).toHaveLength(5);
+  for (const friend of stayed) expect(friend.sha256, `home ${friend.home}`).toBe(file.sha256);
+  // It left midway: holding part of the file, before any of the others had all of it.
+  expect(left?.leftHoldingBytes).toBeLessThan(file.size);
+  for (const friend of stayed) expect(friend.doneSeconds, `home ${friend.home} completed after the leaver left`).toBeGreaterThan(left?.leftSeconds ?? Number.POSITIVE_INFINITY);
+});
