@@ -12,8 +12,9 @@ import { issueHomes, penaltiesOf, printShare } from './shaped-lab-cases';
 import { openShapedRoom, runShare, type ShapedRoom } from './shaped-swarm';
 
 requireNatLab(test);
-// 4 cases of 20–60 s each on a 2-core machine, plus 7 browsers starting. Not serial: a case that
-// fails (the engine misses a target) must not keep the others from running; a failure costs a new lab.
+// 4 cases of 50–75 s each on the engine of 2026-12-07 (~15–30 s at issue 22's targets), plus 7 browsers
+// starting (10–20 s). Not serial: a case that fails (the engine misses a target) must not keep the
+// others from running; a failure costs a new lab.
 test.describe.configure({ timeout: 180_000 });
 
 const mib = 1024 * 1024;
