@@ -16,6 +16,8 @@ export interface PeerLink {
   close(reason?: string): void;
   /** Installs the engine's handlers; frames received before this call are delivered to it. */
   listen(handlers: PeerLinkHandlers): void;
+  /** The link's latest measured round trip in ms, or null before one is known (the upload pacer reads queueing delay from it); absent where links have none. */
+  roundTripMs?(): number | null;
 }
 
 /** What a PeerLink reports to the engine. */

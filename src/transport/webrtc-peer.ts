@@ -129,11 +129,14 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
       handlers = h;
       for (const frame of early.splice(0)) h.frame(frame);
     },
+    roundTripMs: () => lastRoundTripMs,
   };
 
   const pathWatch = createPathWatch();
   let watchedPairId: string | null = null;
   let lastBytesReceived = 0;
+  /** The selected pair's latest round trip (ms), answered ICE checks: the engine's upload pacer reads queueing delay from it. */
+  let lastRoundTripMs: number | null = null;
   /** Reads the selected pair: reports its route when it changed, and tells recovery when its path stalls or flows again. */
   let checking = false;
   const checkPath = (): void => {
@@ -153,6 +156,7 @@ export function createWebRtcPeer(options: WebRtcPeerOptions): WebRtcPeer | null 
         }
         const counters = selectedPairCounters(stats, pair);
         if (!counters || !connectedOnce) return;
+        if (counters.roundTripMs !== undefined) lastRoundTripMs = counters.roundTripMs;
         if (counters.pairId !== watchedPairId) {
           watchedPairId = counters.pairId;
           lastBytesReceived = counters.bytesReceived;

@@ -54,6 +54,9 @@ export const rejectedRetryAfterMs = 3_000;
 /** In endgame a chunk may be requested from at most this many peers at once (the first wins, the rest are cancelled). */
 export const maxRequestsPerChunkInEndgame = 2;
 
+/** How often the upload pacer looks at the links' round trips: each link's is measured every ~2.5 s, and several links share a step. */
+export const paceStepMs = 1000;
+
 /** How often the engine looks for stalled requests. */
 export const stallCheckIntervalMs = 1000;
 

@@ -7,7 +7,7 @@ import { encodeFrame } from '../protocol/codec';
 import type { Logger, PeerLink, PieceStore } from '../ports';
 import { createDerivedStore, type ExternalStore } from '../store';
 import { createEmitter, type EventSource } from '../events';
-import { requestTimeoutMs, snapshotNotifyIntervalMs, speedRefreshMs, stallCheckIntervalMs } from './constants';
+import { paceStepMs, requestTimeoutMs, snapshotNotifyIntervalMs, speedRefreshMs, stallCheckIntervalMs } from './constants';
 import { createDispatch } from './dispatch';
 import { createDownloads } from './downloads';
 import { createItems } from './items';
@@ -17,6 +17,7 @@ import { createServing } from './serving';
 import { createSnapshotBuilder } from './snapshot';
 import type { ItemRecord, PeerRecord, SwarmContext, WorkCounts } from './types';
 import { createUploadLimiter } from './upload-limiter';
+import { createUplinkPacer, type LinkDelay } from './uplink-pacer';
 import { summarizePieces, type PieceMap } from './piece-map';
 import type { ItemNotice, SwarmEvent, SwarmSnapshot } from './view-types';
 
@@ -163,6 +164,26 @@ export function createSwarm(options: SwarmOptions): Swarm {
     },
     options.stallCheckIntervalMs ?? stallCheckIntervalMs,
   );
+  // Uploads are paced below the uplink once a queue shows on it (uplink-pacer.ts); the person's limit stays a cap on top.
+  const pacer = createUplinkPacer();
+  let pacedBytes = uploads.takenBytes();
+  let lastPaceStepMs = now();
+  const stopPacing = setRepeating(
+    clock,
+    () => {
+      const t = now();
+      const delays: LinkDelay[] = [];
+      for (const peer of peers.values()) {
+        const roundTripMs = peer.closed ? null : (peer.link.roundTripMs?.() ?? null);
+        if (roundTripMs !== null) delays.push({ roundTripMs, baseRoundTripMs: peer.roundTripFloor.add(t, roundTripMs) });
+      }
+      pacer.sent(uploads.takenBytes() - pacedBytes);
+      pacedBytes = uploads.takenBytes();
+      uploads.setPace(pacer.step(t, t - lastPaceStepMs, delays));
+      lastPaceStepMs = t;
+    },
+    paceStepMs,
+  );
   // Speeds are read when the snapshot is built; while bytes flow, every frame rebuilds it, and when
   // they stop, this refresh lets the shown speeds fall (one more after they reach zero).
   let speedsMoving = false;
@@ -216,6 +237,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     destroy() {
       stopStallChecks();
       stopSpeedRefresh();
+      stopPacing();
       peerSet.closeAll('swarm destroyed');
       snapshots.dispose();
     },

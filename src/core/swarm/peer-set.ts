@@ -8,6 +8,7 @@ import type { Logger, PeerLink } from '../ports';
 import { forgetPeer } from './availability';
 import { maxStrikesPerPeer } from './constants';
 import { createRateMeter, createWindowRate } from './rate-meter';
+import { createRoundTripFloor } from './uplink-pacer';
 import type { ItemRecord, PeerRecord } from './types';
 import type { SwarmEvent } from './view-types';
 
@@ -26,6 +27,7 @@ export function createPeerRecord(link: PeerLink, clock: Clock): PeerRecord {
     downloadedBytes: 0,
     strikes: 0,
     unreliableUntil: 0,
+    roundTripFloor: createRoundTripFloor(),
     closed: false,
   };
 }

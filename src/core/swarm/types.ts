@@ -4,6 +4,7 @@ import type { WireMessage } from '../protocol/messages';
 import type { Logger, PeerLink, PieceStore } from '../ports';
 import type { Bitfield } from './bitfield';
 import type { RateMeter } from './rate-meter';
+import type { RoundTripFloor } from './uplink-pacer';
 import type { ItemNotice, ItemStatus, SwarmEvent } from './view-types';
 
 /** What the engine knows of one item. */
@@ -48,6 +49,8 @@ export interface PeerRecord {
   closed: boolean;
   /** A request to it stalled or slowed to a drip lately: until then (ms) a seeder is not kept for what it holds. */
   unreliableUntil: number;
+  /** The least round trip its link showed lately (ms): what it takes with no queue, for the upload pacer. */
+  readonly roundTripFloor: RoundTripFloor;
 }
 
 /** The engine's parts share this. */

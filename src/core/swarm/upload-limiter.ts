@@ -8,15 +8,23 @@ export const uploadBurstMs = 250;
 export interface UploadLimiter {
   /** Resolves when `bytes` may be sent (at once when unlimited). */
   take(bytes: number): Promise<void>;
-  /** Bytes per second, or null for no limit. */
+  /** Bytes per second, or null for no limit: the person's setting. */
   setLimit(bytesPerSecond: number | null): void;
   limit(): number | null;
+  /** The pace below the uplink (uplink-pacer.ts), or null for none: the bucket runs at the lower of it and the limit. */
+  setPace(bytesPerSecond: number | null): void;
+  /** Bytes taken so far, all told (the pacer reads what went out from it). */
+  takenBytes(): number;
 }
 
 /** Creates a limiter that reads the time and waits on `clock`. */
 export function createUploadLimiter(clock: Clock): UploadLimiter {
   const now = (): number => clock.now();
+  let userLimit: number | null = null;
+  let pace: number | null = null;
+  /** The bucket's rate: the lower of the person's limit and the pace. */
   let bytesPerSecond: number | null = null;
+  let taken = 0;
   let tokens = 0;
   let last = now();
   let queue: Promise<void> = Promise.resolve();
@@ -38,6 +46,16 @@ export function createUploadLimiter(clock: Clock): UploadLimiter {
       refill();
     }
     if (bytesPerSecond !== null) tokens -= bytes;
+    taken += bytes;
+  };
+  const rateOf = (limit: number | null): number | null => (limit !== null && limit > 0 ? limit : null);
+  const apply = (): void => {
+    refill();
+    const next = userLimit === null ? pace : pace === null ? userLimit : Math.min(userLimit, pace);
+    if (next === bytesPerSecond) return;
+    // Unlimited to limited starts with an empty bucket; a change of rate keeps the balance (a debt is still waited off).
+    if (bytesPerSecond === null || next === null) tokens = 0;
+    bytesPerSecond = next;
   };
 
   return {
@@ -48,10 +66,14 @@ export function createUploadLimiter(clock: Clock): UploadLimiter {
       return turn;
     },
     setLimit(limit) {
-      refill();
-      bytesPerSecond = limit !== null && limit > 0 ? limit : null;
-      tokens = 0;
+      userLimit = rateOf(limit);
+      apply();
     },
-    limit: () => bytesPerSecond,
+    limit: () => userLimit,
+    setPace(bytesPerSecond) {
+      pace = rateOf(bytesPerSecond);
+      apply();
+    },
+    takenBytes: () => taken,
   };
 }

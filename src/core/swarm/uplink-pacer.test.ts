@@ -1,0 +1,82 @@
+// The upload pacer on made-up round trips: a queue on our own uplink (every link delayed) slows us,
+// a queue on one peer's uplink (its link alone delayed) does not, and a quiet queue lets us speed up.
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../clock';
+import { createRoundTripFloor, createUplinkPacer, minPaceBytesPerSecond, paceDecreaseFactor, paceHoldMs, paceIncreaseFactor, roundTripFloorWindowMs } from './uplink-pacer';
+import { createUploadLimiter } from './upload-limiter';
+
+const quiet = { roundTripMs: 12, baseRoundTripMs: 10 };
+const queued = { roundTripMs: 110, baseRoundTripMs: 10 };
+
+/** Steps a pacer once a second, having sent `bytesPerSecond` in each. */
+function stepper() {
+  const pacer = createUplinkPacer();
+  let nowMs = 0;
+  return (bytesPerSecond: number, links: { roundTripMs: number; baseRoundTripMs: number }[]) => {
+    pacer.sent(bytesPerSecond);
+    nowMs += 1000;
+    return pacer.step(nowMs, 1000, links);
+  };
+}
+
+describe('uplink pacer', () => {
+  it('sets no pace while no queue shows (a fast link, loopback)', () => {
+    const step = stepper();
+    for (let i = 0; i < 10; i++) expect(step(40_000_000, [quiet, quiet])).toBeNull();
+  });
+
+  it('slows below what it sent when every link shows our queue, once per hold', () => {
+    const step = stepper();
+    expect(step(500_000, [queued, queued])).toBe(500_000 * paceDecreaseFactor);
+    // The next samples within the hold are the same queue draining: no second cut.
+    expect(step(400_000, [queued, queued])).toBe(500_000 * paceDecreaseFactor);
+    for (let t = 2000; t < paceHoldMs; t += 1000) step(400_000, [queued]);
+    expect(step(400_000, [queued])).toBe(400_000 * paceDecreaseFactor);
+  });
+
+  it('ignores a queue on one peer’s uplink: our own delays every link, theirs only one', () => {
+    const step = stepper();
+    expect(step(500_000, [queued, quiet, queued])).toBeNull();
+  });
+
+  it('grows the pace while the queue is quiet and we use it, and never goes below the floor', () => {
+    const step = stepper();
+    const paced = step(500_000, [queued]) ?? 0;
+    expect(step(paced, [quiet])).toBeCloseTo(paced * paceIncreaseFactor, 6);
+    expect(step(1_000, [quiet])).toBeCloseTo(paced * paceIncreaseFactor, 6); // not using it: kept
+    const low = stepper();
+    expect(low(1_000, [queued])).toBe(minPaceBytesPerSecond);
+  });
+});
+
+describe('round-trip floor', () => {
+  it('keeps the least round trip of the last one to two windows, and forgets older ones', () => {
+    const floor = createRoundTripFloor();
+    expect(floor.add(0, 30)).toBe(30);
+    expect(floor.add(1000, 10)).toBe(10);
+    expect(floor.add(roundTripFloorWindowMs + 1, 50)).toBe(10); // the last window still counts
+    expect(floor.add(3 * roundTripFloorWindowMs, 50)).toBe(50); // a longer path: a new base
+  });
+});
+
+describe('upload limiter with a pace', () => {
+  it('runs at the lower of the person’s limit and the pace, and reports the person’s limit', async () => {
+    const clock = createManualClock();
+    const limiter = createUploadLimiter(clock);
+    limiter.setLimit(100_000);
+    limiter.setPace(10_000);
+    expect(limiter.limit()).toBe(100_000);
+    await limiter.take(10_000); // sent at once, leaving a debt of 10,000 bytes
+    let done = false;
+    void limiter.take(1).then(() => (done = true));
+    clock.advance(500);
+    await Promise.resolve();
+    expect(done).toBe(false); // at the pace, the debt takes a second
+    clock.advance(600);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(done).toBe(true);
+    expect(limiter.takenBytes()).toBe(10_001);
+    limiter.setPace(null);
+    expect(limiter.limit()).toBe(100_000);
+  });
+});
