@@ -88,16 +88,18 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
       `home ${friend.home}`.padEnd(8),
       `↑${link?.upMbit ?? '?'}/↓${link?.downMbit ?? '?'} Mbit/s`.padEnd(18),
       (friend.left ? 'left' : seconds(friend.doneSeconds)).padStart(8),
+      seconds(friend.linkOpenSeconds).padStart(9),
       seconds(friend.firstPieceSeconds).padStart(10),
       String(own['requests-stalled']).padStart(8),
       String(own['path-stalled']).padStart(8),
       String(drops).padStart(9),
+      String(friend.events.filter((event) => event.name === 'upload-paced').length).padStart(6),
     ].join(' ');
   });
   const { bound } = figures;
   const sharerDrops = result.links.get(0)?.up.droppedPackets ?? 0;
   return [
-    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'1st piece'.padStart(10)} ${'stalled'.padStart(8)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)}`,
+    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'linked'.padStart(9)} ${'1st piece'.padStart(10)} ${'stalled'.padStart(8)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)} ${'paced'.padStart(6)}`,
     ...rows,
     `all done ${figures.allDoneSeconds.toFixed(1)} s; T* ${bound.boundSeconds.toFixed(1)} s (${bound.limitedBy}): ${figures.toBound.toFixed(2)}× T*; client–server N·F/u_s ${bound.clientServerSeconds.toFixed(1)} s`,
     `sharer sent ${figures.sharerSentFiles.toFixed(2)}× F by its page's counters, ${figures.sharerWireFiles.toFixed(2)}× F on its wire (IP bytes); its uplink dropped ${sharerDrops} packets`,

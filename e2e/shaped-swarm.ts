@@ -86,6 +86,8 @@ export interface FriendResult {
   readonly doneSeconds: number | null;
   /** Seconds from its first link opening to its first verified chunk (null: none). */
   readonly firstPieceSeconds: number | null;
+  /** Seconds from the friends starting to open the room link to this one's first link opening (null: none). */
+  readonly linkOpenSeconds: number | null;
   readonly sha256: string | null;
   readonly events: readonly TimelineEvent[];
 }
@@ -157,6 +159,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
           leftHoldingBytes: left && departure ? departure.holdingBytes : null,
           doneSeconds: timeline.completeMs === null || left ? null : (timeline.completeMs - startMs) / 1000,
           firstPieceSeconds: timeline.firstHeldMs === null || linkOpenMs === undefined ? null : (timeline.firstHeldMs - linkOpenMs) / 1000,
+          linkOpenSeconds: linkOpenMs === undefined ? null : (linkOpenMs - startMs) / 1000,
           sha256: left ? null : (await saveItem(friend.page, plan.file.name)).sha256,
           events: timeline.events,
         };

@@ -168,6 +168,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
   const pacer = createUplinkPacer();
   let pacedBytes = uploads.takenBytes();
   let lastPaceStepMs = now();
+  let pace: number | null = null;
   const stopPacing = setRepeating(
     clock,
     () => {
@@ -179,7 +180,10 @@ export function createSwarm(options: SwarmOptions): Swarm {
       }
       pacer.sent(uploads.takenBytes() - pacedBytes);
       pacedBytes = uploads.takenBytes();
-      uploads.setPace(pacer.step(t, t - lastPaceStepMs, delays));
+      const before = pace;
+      pace = pacer.step(t, t - lastPaceStepMs, delays);
+      if (pace !== null && (before === null || pace < before)) log('upload-paced', { bytesPerSecond: Math.round(pace) });
+      uploads.setPace(pace);
       lastPaceStepMs = t;
     },
     paceStepMs,
