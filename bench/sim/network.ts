@@ -15,7 +15,7 @@ export interface HostCapacity {
 /** A host on the network (a peer's access link). */
 export interface Host {
   readonly index: number;
-  readonly capacity: HostCapacity;
+  capacity: HostCapacity;
 }
 
 /** What a flow tells its link. */
@@ -51,6 +51,8 @@ export interface NetworkOptions {
 export interface Network {
   addHost(capacity: HostCapacity): Host;
   openFlow(from: Host, to: Host, latencyMs: number, handlers: FlowHandlers): Flow;
+  /** Changes a host's capacities (0 stops its flows: a receiver that does not read, in tests). */
+  setCapacity(host: Host, capacity: HostCapacity): void;
   /** How often rates were recomputed, and the most flows sharing at once (for the report). */
   readonly stats: { recomputes: number; maxActiveFlows: number };
 }
@@ -144,6 +146,10 @@ export function createNetwork(options: NetworkOptions): Network {
       const host = { index: hosts.length, capacity };
       hosts.push(host);
       return host;
+    },
+    setCapacity(host, capacity) {
+      host.capacity = capacity;
+      markChanged();
     },
     openFlow(from, to, latencyMs, handlers) {
       const flow: FlowState = {

@@ -1,7 +1,7 @@
 // `npm run sim`: runs the scenarios of issue 22 (docs/simulation.md) and prints their table; the
 // figures go to bench/results/sim-latest.json. `--quick` runs only the 100-peer scenarios; `--only
 // TEXT` runs the scenarios whose name contains TEXT. Exits non-zero if any invariant broke.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resultsNotes, resultsTable, targets } from './report-table';
 import { runScenario } from './runner';
 import { standardScenarios } from './scenarios';
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   console.log(`\n${resultsTable(results)}\n`);
   for (const note of resultsNotes(results)) console.log(`- ${note}`);
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), targets, results }, null, 2)}\n`);
+  // Scenarios run now replace their earlier figures; the others' stay (runs may be split with --only).
+  const earlier = existsSync(resultsPath) ? ((JSON.parse(readFileSync(resultsPath, 'utf8')) as { results?: ScenarioResult[] }).results ?? []) : [];
+  const kept = earlier.filter((old) => !results.some((r) => r.name === old.name));
+  writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), targets, results: [...kept, ...results] }, null, 2)}\n`);
   console.log(`\nwritten to ${resultsPath}`);
   if (results.some((r) => r.violations.length > 0)) process.exitCode = 1;
 }
