@@ -42,6 +42,18 @@ export function createEventClock(startMs = 0): EventClock {
     return heap.peek();
   };
 
+  const advanceTo = (targetMs: number): void => {
+    if (!(targetMs >= nowMs)) throw new RangeError(`cannot move time back to ${targetMs} ms from ${nowMs} ms`);
+    for (let next = peek(); next !== undefined && next.dueMs <= targetMs; next = peek()) {
+      heap.pop();
+      next.dead = true;
+      live--;
+      nowMs = next.dueMs;
+      next.fn();
+    }
+    nowMs = targetMs;
+  };
+
   return {
     now: () => nowMs,
     setTimeout(fn, ms) {
@@ -60,19 +72,9 @@ export function createEventClock(startMs = 0): EventClock {
     },
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`not a duration in ms: ${ms}`);
-      this.advanceTo(nowMs + ms);
+      advanceTo(nowMs + ms);
     },
-    advanceTo(targetMs) {
-      if (!(targetMs >= nowMs)) throw new RangeError(`cannot move time back to ${targetMs} ms from ${nowMs} ms`);
-      for (let next = peek(); next !== undefined && next.dueMs <= targetMs; next = peek()) {
-        heap.pop();
-        next.dead = true;
-        live--;
-        nowMs = next.dueMs;
-        next.fn();
-      }
-      nowMs = targetMs;
-    },
+    advanceTo,
     pending() {
       const due = heap.items().filter((t) => !t.dead).map((t) => t.dueMs - nowMs);
       return due.sort((a, b) => a - b);

@@ -46,7 +46,7 @@ export function maxMinRates(capacities: readonly number[], flows: readonly FairF
       rates[f] = next.level;
       const flow = flows[f] as FairFlow;
       const other = flow.up === r ? flow.down : flow.up;
-      for (const touched of other === r ? [r] : [r, other]) {
+      for (const touched of [flow.up, flow.down]) {
         remaining[touched] = (remaining[touched] ?? 0) - next.level;
         unfrozen[touched] = (unfrozen[touched] ?? 0) - 1;
       }
