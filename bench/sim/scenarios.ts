@@ -7,6 +7,7 @@ export type Arrivals = { readonly kind: 'flash' } | { readonly kind: 'poisson'; 
 /** One scenario. Sizes and rates are as people see them (unscaled); `scale` divides both. */
 export interface Scenario {
   readonly name: string;
+  /** Downloaders drawn (in the hour-long run, those drawn to arrive after `arrivalsUntilMs` do not come). */
   readonly downloaders: number;
   readonly fileBytes: number;
   /** Payload bytes and every rate are divided by this (a power of two); times are not. */
@@ -23,6 +24,8 @@ export interface Scenario {
   readonly maxMs: number;
   /** The network recomputes fair shares at most this often (network.ts). */
   readonly rateQuantumMs: number;
+  /** Downloaders drawn to arrive after this simulated time do not come (the hour-long run). */
+  readonly arrivalsUntilMs?: number;
   /** Fixed access links instead of drawn ones (a lab replayed), the sharer's and the downloaders'. */
   readonly homes?: { readonly sharer: FixedHome; readonly downloaders: readonly FixedHome[] };
 }
@@ -80,7 +83,7 @@ export function drawPeers(scenario: Scenario): PeerDraw[] {
   const between = ([low, high]: readonly [number, number]): number => low + random() * (high - low);
   const [upLow, upHigh] = uplinkRangeBytesPerSecond;
   let arrivalMs = 0;
-  return Array.from({ length: scenario.downloaders }, (_, i) => {
+  const draws = Array.from({ length: scenario.downloaders }, (_, i) => {
     const home = scenario.homes?.downloaders[i];
     const drawnUp = Math.exp(Math.log(upLow) + random() * (Math.log(upHigh) - Math.log(upLow)));
     const up = home ? home.upMbit * mbitPerSecond : drawnUp;
@@ -94,6 +97,7 @@ export function drawPeers(scenario: Scenario): PeerDraw[] {
     const lingerMs = scenario.lingerMeanMs === null ? Infinity : -Math.log(1 - random()) * scenario.lingerMeanMs;
     return { upBytesPerSecond: up, downBytesPerSecond: down, accessLatencyMs, joinAtMs: arrivalMs, leaveAtProgress, lingerMs };
   });
+  return draws.filter((draw) => draw.joinAtMs <= (scenario.arrivalsUntilMs ?? Infinity));
 }
 
 const mib = 1024 * 1024;
@@ -170,8 +174,9 @@ export function standardScenarios(options: { readonly large: boolean }): Scenari
     {
       ...base,
       name: '1 hour: arrivals one per 20 s, 30 % leave early, the rest stay ~2 min after',
-      downloaders: 180,
+      downloaders: 400,
       arrivals: { kind: 'poisson', meanGapMs: 20_000 },
+      arrivalsUntilMs: 60 * minute,
       leaveEarlyFraction: 0.3,
       lingerMeanMs: 2 * minute,
       maxMs: 75 * minute,
