@@ -97,6 +97,10 @@ export function summarize(run: RunRecord): ScenarioResult {
   const needed = stayers.length * F;
   const firstPieces = joined.flatMap((p) => (p.firstPieceMs === null ? [] : [(p.firstPieceMs - p.joinedMs) / 1000])).sort((a, b) => a - b);
   const wholeChunksAtLeave = run.coverageAtSharerLeave;
+  const chunkCount = item.signed.manifest.chunkCount;
+  if (wholeChunksAtLeave !== null && wholeChunksAtLeave < chunkCount && stayers.some((p) => p.completedMs === null)) {
+    violations.push(`when the sharer left, the peers in the room held ${wholeChunksAtLeave} of the ${chunkCount} chunks between them: the rest were gone`);
+  }
   return {
     name: scenario.name,
     downloaders: draws.length,
