@@ -5,7 +5,6 @@ import { toBase64Url } from '../../src/core/bytes';
 import type { TimerHandle } from '../../src/core/clock';
 import { deriveRoomKeys } from '../../src/core/room-keys';
 import type { Identity } from '../../src/discovery/identity';
-import { createMemoryRelay } from '../../src/test-support/memory-relay';
 import { seededRandom } from '../../src/test-support/seeded-random';
 import { highWatermarkBytes, lowWatermarkBytes } from '../../src/transport/constants';
 import { buildItem } from './content';
@@ -14,6 +13,7 @@ import { createNetwork } from './network';
 import { createQuiescence } from './quiescence';
 import { drawPeers, sharerLink, type PeerDraw, type Scenario } from './scenarios';
 import { joinPeer, leavePeer, type RoomContext, type SimPeer } from './sim-peer';
+import { createSimRelay } from './sim-relay';
 import { createSimWebRtc } from './sim-webrtc';
 import { seededIdentity } from './seeded-identity';
 import { summarize, type ScenarioResult } from './summary';
@@ -65,7 +65,7 @@ export async function runScenario(scenario: Scenario, progress: ProgressListener
         highWatermarkBytes: Math.max(1, highWatermarkBytes / scale),
         lowWatermarkBytes: Math.max(1, lowWatermarkBytes / scale),
       }),
-      relay: createMemoryRelay(clock).connect,
+      relay: createSimRelay(clock).connect,
       keys,
       item,
       seed: scenario.seed,

@@ -1,5 +1,5 @@
 // One simulated peer: the real engine over a verifying store, joined to the room by the real room
-// connector (signed envelopes over the in-memory relay, links over the modelled network).
+// connector (signed envelopes over the simulated relay, links over the modelled network).
 import type { EventClock } from './event-clock';
 import type { RoomKeys } from '../../src/core/room-keys';
 import type { Identity } from '../../src/discovery/identity';

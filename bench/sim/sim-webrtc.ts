@@ -1,5 +1,5 @@
 // The room connector's transport in the simulation (its ConnectPeer): offer and answer travel as real
-// signed envelopes through the in-memory relay; once the initiator has the answer, the connection
+// signed envelopes through the simulated relay (sim-relay.ts); once the initiator has the answer, the connection
 // opens after a handshake of two round trips (ICE and DTLS/SCTP, no loss), as a link pair over the
 // modelled network. Closing either end ends both, as a real connection does; an attempt whose far
 // side never answers ends after the transport's connect timeout.
