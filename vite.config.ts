@@ -75,7 +75,7 @@ export default defineConfig({
   },
   build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
   test: {
-    include: ['src/**/*.test.ts', 'signaling/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'signaling/**/*.test.ts', 'bench/sim/**/*.test.ts'],
     environment: 'node',
   },
 });

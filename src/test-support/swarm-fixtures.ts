@@ -9,23 +9,14 @@ import type { PeerLink, PieceStore } from '../core/ports';
 import { createSwarm, type Swarm, type SwarmOptions } from '../core/swarm/engine';
 import { createLinkPair, type FrameTamper } from './memory-link';
 import { createMemoryStore } from './memory-store';
+import { seededRandom } from './seeded-random';
 
 /** Every swarm a test made, so `destroyAll` can stop their timers. */
 const made: Swarm[] = [];
 /** What `destroyAll` undoes besides the swarms (the hash counter of a simulation). */
 const cleanups: (() => void)[] = [];
 
-/** A seeded PRNG in [0, 1) (mulberry32): repeatable runs, but each peer draws differently. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom } from './seeded-random';
 
 /** A test peer: an engine over an in-memory store, with its own seeded randomness. */
 export function testPeer(options: Partial<SwarmOptions> = {}) {

@@ -1,0 +1,13 @@
+// A seeded PRNG, outside the vitest fixtures so the simulator (bench/sim) can use it too.
+
+/** A seeded PRNG in [0, 1) (mulberry32): repeatable runs, but each seed draws differently. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
