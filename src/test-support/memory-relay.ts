@@ -1,5 +1,6 @@
 // An in-memory relay hub, BroadcastChannels and fake WebRTC connector for room-connector tests, and
 // a driver that runs a room of connectors on a manual clock.
+import { seededRandom } from './seeded-random';
 import { createTimeRunner } from './fake-time';
 import { createManualClock, systemClock, type Clock, type ManualClock } from '../core/clock';
 import type { PeerLink } from '../core/ports';
@@ -233,6 +234,8 @@ export async function joinTestRoom(
     readonly clock?: Clock;
     /** The name the peer shows, and where the names it hears go (display names). */
     readonly names?: Pick<RoomConnectorOptions, 'displayName' | 'onPeerName'>;
+    /** Its random source (default: seeded from its name, so a room test runs the same every time). */
+    readonly random?: () => number;
   },
 ): Promise<TestRoomPeer> {
   const identity = await testIdentity(name);
@@ -253,6 +256,7 @@ export async function joinTestRoom(
     },
     ...(options.mesh ? { mesh: options.mesh } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    random: options.random ?? seededRandom([...name].reduce((seed, char) => Math.imul(seed, 31) + char.charCodeAt(0), 7)),
     ...options.names,
   });
   return { name, id, connector, links, events, entries };
