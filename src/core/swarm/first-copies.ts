@@ -8,18 +8,40 @@ import type { ItemRecord } from './types';
 /** What a seeder has handed out, per chunk. */
 export interface FirstCopies {
   /** A seeder queued a serve of the chunk to `peerId`: it counts as given until withdrawn or the peer leaves. */
-  give(item: ItemRecord, chunkIndex: number, peerId: string): void;
+  give(item: ItemRecord, chunkIndex: number, peerId: string, seeders: number): void;
   /** A serve cancelled or failed before the chunk went out whole: not given after all. */
   withdraw(itemId: string, chunkIndex: number, peerId: string): void;
   /** A peer left: what was given to it (and what it held) is out of the room again. */
   releasePeer(peerId: string): void;
   /**
    * Whether a seeder should turn this request away: the chunk was given to another peer or a
-   * downloader holds it, while some chunk that only seeders hold has not been given to anyone yet.
-   * `seeders` counts the connected peers that hold the whole item.
+   * downloader holds it, while some chunk that only seeders hold has not been given to anyone yet; or
+   * the chunk is fresh but the asker has yet to pass on the fresh chunks it was given, while another
+   * downloader has passed its own on (see `maxUnpassedBytes`).
    */
-  holdBack(item: ItemRecord, seeders: number, chunkIndex: number, peerId: string): boolean;
+  holdBack(ask: HoldBackAsk): boolean;
 }
+
+/** One request as `holdBack` weighs it. */
+export interface HoldBackAsk {
+  readonly item: ItemRecord;
+  /** Connected peers that hold the whole item. */
+  readonly seeders: number;
+  readonly chunkIndex: number;
+  readonly peerId: string;
+  /** Whether the asker holds a chunk (its announced bitfield). */
+  readonly askerHolds: (chunkIndex: number) => boolean;
+  /** The other connected downloaders of the item (not seeders). */
+  readonly otherDownloaders: readonly string[];
+}
+
+/**
+ * A downloader may hold this many bytes of fresh chunks from a seeder that nobody else has yet; past it,
+ * it gets more only when another downloader has none waiting (BitTorrent's super-seeding, by bytes): a
+ * seeder's fresh pieces go to those who pass them on, at the rate they do, so a 1 Mbit/s home is not
+ * handed as many unique pieces as an 8 Mbit/s one. Half a megabyte is ~1 s of a 4 Mbit/s seeder.
+ */
+export const maxUnpassedBytes = 512 * 1024;
 
 interface ItemCopies {
   /** Per chunk, to how many connected peers it was given. */
@@ -35,6 +57,17 @@ export function createFirstCopies(): FirstCopies {
   const byItem = new Map<string, ItemCopies>();
   /** What each peer was given, as "itemId:chunk", so a departure can be undone. */
   const byPeer = new Map<string, Map<string, { itemId: string; chunkIndex: number }>>();
+  /** Per peer and item, the fresh chunks it was given that no other downloader was seen holding yet, oldest first. */
+  const unpassed = new Map<string, Map<string, number[]>>();
+  const unpassedOf = (peerId: string, itemId: string): number[] => {
+    const perItem = unpassed.get(peerId) ?? new Map<string, number[]>();
+    unpassed.set(peerId, perItem);
+    const list = perItem.get(itemId) ?? [];
+    perItem.set(itemId, list);
+    return list;
+  };
+  const isFresh = (copies: ItemCopies, item: ItemRecord, seeders: number, chunkIndex: number): boolean =>
+    (copies.given[chunkIndex] ?? 0) === 0 && (item.availability[chunkIndex] ?? 0) <= seeders;
 
   const copiesOf = (itemId: string, chunkCount: number): ItemCopies => {
     let copies = byItem.get(itemId);
@@ -53,7 +86,7 @@ export function createFirstCopies(): FirstCopies {
   };
 
   return {
-    give(item, chunkIndex, peerId) {
+    give(item, chunkIndex, peerId, seeders) {
       const { itemId, manifest } = item.signed;
       const copies = copiesOf(itemId, manifest.chunkCount);
       const count = copies.given[chunkIndex];
@@ -63,6 +96,7 @@ export function createFirstCopies(): FirstCopies {
       const key = chunkKey(itemId, chunkIndex);
       if (given.has(key)) return;
       given.set(key, { itemId, chunkIndex });
+      if (isFresh(copies, item, seeders, chunkIndex)) unpassedOf(peerId, itemId).push(chunkIndex);
       copies.given[chunkIndex] = Math.min(0xffff, count + 1);
     },
     withdraw(itemId, chunkIndex, peerId) {
@@ -71,13 +105,25 @@ export function createFirstCopies(): FirstCopies {
     releasePeer(peerId) {
       for (const { itemId, chunkIndex } of byPeer.get(peerId)?.values() ?? []) lower(itemId, chunkIndex);
       byPeer.delete(peerId);
+      unpassed.delete(peerId);
     },
-    holdBack(item, seeders, chunkIndex, peerId) {
+    holdBack({ item, seeders, chunkIndex, peerId, askerHolds, otherDownloaders }) {
       const { itemId, manifest } = item.signed;
       const copies = copiesOf(itemId, manifest.chunkCount);
       const givenToOthers = (copies.given[chunkIndex] ?? 0) - (byPeer.get(peerId)?.has(chunkKey(itemId, chunkIndex)) ? 1 : 0);
       const heldByDownloader = (item.availability[chunkIndex] ?? 0) > seeders;
-      if (givenToOthers <= 0 && !heldByDownloader) return false;
+      if (givenToOthers <= 0 && !heldByDownloader) {
+        if (!isFresh(copies, item, seeders, chunkIndex) || otherDownloaders.length === 0) return false;
+        // A fresh chunk: the asker's share follows what it passes on. Chunks another downloader now holds are passed.
+        const waiting = unpassedOf(peerId, itemId);
+        const passed = (c: number): boolean => (item.availability[c] ?? 0) - seeders - (askerHolds(c) ? 1 : 0) > 0;
+        while (waiting.length > 0 && passed(waiting[0] ?? 0)) waiting.shift();
+        const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));
+        const quota = Math.max(2, Math.floor(maxUnpassedBytes / chunkBytes));
+        if (waiting.length < quota) return false;
+        // Over its share: held back only while another downloader has room for fresh chunks (the seeder never idles for it).
+        return otherDownloaders.some((other) => (unpassed.get(other)?.get(itemId)?.length ?? 0) < quota);
+      }
       // Is there a chunk nobody but seeders holds and nobody was given? Chunks stop being fresh as they are
       // given and announced, so the scan resumes where it stopped, unless the seeders changed or a
       // departure or a replaced bitfield made a chunk rarer again.

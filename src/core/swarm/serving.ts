@@ -98,8 +98,18 @@ export function createServing(
    * is not: on arrival, and again at its turn, since with many downloaders a request waits seconds in the
    * queue while others come to hold its chunk. The asker gets it from them, or from us once every chunk is out.
    */
-  const holdBack = (item: ItemRecord, peerId: string, chunkIndex: number): boolean =>
-    isSeeding(item) && firstCopies.holdBack(item, seedersOf(item.signed.itemId, item.signed.manifest.chunkCount), chunkIndex, peerId);
+  const holdBack = (item: ItemRecord, peerId: string, chunkIndex: number): boolean => {
+    if (!isSeeding(item)) return false;
+    const { itemId, manifest } = item.signed;
+    const otherDownloaders: string[] = [];
+    for (const [otherId, other] of ctx.peers) {
+      const held = other.bitfields.get(itemId)?.count() ?? 0;
+      if (otherId !== peerId && !other.closed && other.knownItems.has(itemId) && held < manifest.chunkCount) otherDownloaders.push(otherId);
+    }
+    const asker = ctx.peers.get(peerId)?.bitfields.get(itemId);
+    const askerHolds = (c: number): boolean => asker?.has(c) ?? false;
+    return firstCopies.holdBack({ item, seeders: seedersOf(itemId, manifest.chunkCount), chunkIndex, peerId, askerHolds, otherDownloaders });
+  };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
     const item = ctx.items.get(request.itemId);
@@ -174,7 +184,7 @@ export function createServing(
         ctx.send(peer, { type: 'reject', requestId: message.requestId });
         return;
       }
-      if (isSeeding(item)) firstCopies.give(item, message.chunkIndex, peer.link.peerId);
+      if (isSeeding(item)) firstCopies.give(item, message.chunkIndex, peer.link.peerId, seedersOf(item.signed.itemId, item.signed.manifest.chunkCount));
       queue.waiting.push(message);
       track(message, peer.link.peerId, true);
       if (queue.current === null) {
