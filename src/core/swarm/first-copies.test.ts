@@ -75,6 +75,11 @@ describe('first copies', () => {
     expect(copies.holdBack(ask(item, 0, 2, 'A'))).toBe(false);
     for (const chunk of [10, 11, 12, 13]) copies.give(item, chunk, 'B', 0);
     expect(copies.holdBack(ask(item, 0, 2, 'A', ['B']))).toBe(false);
+    // A serve withdrawn before it went out is not A's to pass on: A has room again.
+    const withdrawn = createFirstCopies();
+    for (const chunk of [0, 1, 3, 4]) withdrawn.give(item, chunk, 'A', 0);
+    withdrawn.withdraw('x', 4, 'A');
+    expect(withdrawn.holdBack(ask(item, 0, 2, 'A', ['B']))).toBe(false);
     // Once a downloader holds chunk 0 (A passed it on), A has room again.
     const fresh = createFirstCopies();
     for (const chunk of [0, 1, 3, 4]) fresh.give(item, chunk, 'A', 0);

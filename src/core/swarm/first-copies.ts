@@ -100,7 +100,12 @@ export function createFirstCopies(): FirstCopies {
       copies.given[chunkIndex] = Math.min(0xffff, count + 1);
     },
     withdraw(itemId, chunkIndex, peerId) {
-      if (byPeer.get(peerId)?.delete(chunkKey(itemId, chunkIndex))) lower(itemId, chunkIndex);
+      if (!byPeer.get(peerId)?.delete(chunkKey(itemId, chunkIndex))) return;
+      lower(itemId, chunkIndex);
+      // Not given after all, so not the peer's to pass on either.
+      const waiting = unpassed.get(peerId)?.get(itemId);
+      const at = waiting?.indexOf(chunkIndex) ?? -1;
+      if (at >= 0) waiting?.splice(at, 1);
     },
     releasePeer(peerId) {
       for (const { itemId, chunkIndex } of byPeer.get(peerId)?.values() ?? []) lower(itemId, chunkIndex);

@@ -86,11 +86,18 @@ export function createServing(
 
   /** What this peer, as a seeder, has given out: each chunk once before any twice. */
   const firstCopies = createFirstCopies();
-  /** Connected peers that hold the whole item. */
-  const seedersOf = (itemId: string, chunkCount: number): number => {
+  /** The other connected peers of an item, in one pass: how many hold all of it, and which are still downloading it. */
+  const roomOf = (item: ItemRecord, peerId: string): { seeders: number; otherDownloaders: string[] } => {
+    const { itemId, manifest } = item.signed;
     let seeders = 0;
-    for (const other of ctx.peers.values()) if (!other.closed && other.bitfields.get(itemId)?.count() === chunkCount) seeders++;
-    return seeders;
+    const otherDownloaders: string[] = [];
+    for (const [otherId, other] of ctx.peers) {
+      if (other.closed) continue;
+      const held = other.bitfields.get(itemId)?.count() ?? 0;
+      if (held === manifest.chunkCount) seeders++;
+      else if (otherId !== peerId && other.knownItems.has(itemId)) otherDownloaders.push(otherId);
+    }
+    return { seeders, otherDownloaders };
   };
   const isSeeding = (item: ItemRecord): boolean => item.have.count() === item.signed.manifest.chunkCount;
   /**
@@ -100,15 +107,9 @@ export function createServing(
    */
   const holdBack = (item: ItemRecord, peerId: string, chunkIndex: number): boolean => {
     if (!isSeeding(item)) return false;
-    const { itemId, manifest } = item.signed;
-    const otherDownloaders: string[] = [];
-    for (const [otherId, other] of ctx.peers) {
-      const held = other.bitfields.get(itemId)?.count() ?? 0;
-      if (otherId !== peerId && !other.closed && other.knownItems.has(itemId) && held < manifest.chunkCount) otherDownloaders.push(otherId);
-    }
-    const asker = ctx.peers.get(peerId)?.bitfields.get(itemId);
+    const asker = ctx.peers.get(peerId)?.bitfields.get(item.signed.itemId);
     const askerHolds = (c: number): boolean => asker?.has(c) ?? false;
-    return firstCopies.holdBack({ item, seeders: seedersOf(itemId, manifest.chunkCount), chunkIndex, peerId, askerHolds, otherDownloaders });
+    return firstCopies.holdBack({ item, chunkIndex, peerId, askerHolds, ...roomOf(item, peerId) });
   };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
@@ -135,19 +136,21 @@ export function createServing(
       }
       return;
     }
-    for (let offset = 0; offset < bytes.length; ) {
+    // Each frame's size follows the link's measured rate (dataFrameBytes), so the loop steps by what it sent.
+    let offset = 0;
+    while (offset < bytes.length) {
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       const slice = bytes.subarray(offset, offset + dataFrameBytes(peer.upSpeed.bytesPerSecond()));
-      offset += slice.length;
       await uploads.take(slice.length);
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
-      await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset: offset - slice.length, bytes: slice }));
+      await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
       inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
       peer.uploadedBytes += slice.length;
       peer.upSpeed.add(slice.length);
       ctx.changed();
+      offset += slice.length;
     }
   };
 
@@ -184,7 +187,7 @@ export function createServing(
         ctx.send(peer, { type: 'reject', requestId: message.requestId });
         return;
       }
-      if (isSeeding(item)) firstCopies.give(item, message.chunkIndex, peer.link.peerId, seedersOf(item.signed.itemId, item.signed.manifest.chunkCount));
+      if (isSeeding(item)) firstCopies.give(item, message.chunkIndex, peer.link.peerId, roomOf(item, peer.link.peerId).seeders);
       queue.waiting.push(message);
       track(message, peer.link.peerId, true);
       if (queue.current === null) {
