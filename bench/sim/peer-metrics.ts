@@ -14,6 +14,8 @@ export interface PeerCounters {
   bufferedBytes: number;
   /** The most `bufferedBytes` ever was. */
   peakBufferedBytes: number;
+  /** Requests this peer has open (sent, not yet whole, cancelled or rejected), over all its links. */
+  openRequests: number;
 }
 
 /** An open request's chunk: its length and the bytes received so far. */
@@ -23,7 +25,7 @@ interface OpenRequest {
 }
 
 /** Fresh counters. */
-export const emptyCounters = (): PeerCounters => ({ dataSentBytes: 0, dataReceivedBytes: 0, bufferedBytes: 0, peakBufferedBytes: 0 });
+export const emptyCounters = (): PeerCounters => ({ dataSentBytes: 0, dataReceivedBytes: 0, bufferedBytes: 0, peakBufferedBytes: 0, openRequests: 0 });
 
 /** The tap of one peer's link to one remote: it counts into `counters`. */
 export function createLinkTap(counters: PeerCounters, layout: ChunkLayout): LinkTap {
@@ -35,7 +37,9 @@ export function createLinkTap(counters: PeerCounters, layout: ChunkLayout): Link
   };
   const drop = (requestId: number): void => {
     const request = open.get(requestId);
-    if (request) buffer(-request.receivedBytes);
+    if (!request) return;
+    buffer(-request.receivedBytes);
+    counters.openRequests--;
     open.delete(requestId);
   };
   return {
@@ -45,6 +49,7 @@ export function createLinkTap(counters: PeerCounters, layout: ChunkLayout): Link
       else if (message?.type === 'request' && message.chunkIndex < layout.chunkCount) {
         drop(message.requestId);
         open.set(message.requestId, { lengthBytes: chunkLength(layout, message.chunkIndex), receivedBytes: 0 });
+        counters.openRequests++;
       } else if (message?.type === 'cancel') drop(message.requestId);
     },
     received(frame) {

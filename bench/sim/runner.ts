@@ -7,6 +7,7 @@ import { deriveRoomKeys } from '../../src/core/room-keys';
 import type { Identity } from '../../src/discovery/identity';
 import { seededRandom } from '../../src/test-support/seeded-random';
 import { highWatermarkBytes, lowWatermarkBytes } from '../../src/transport/constants';
+import { createAvailability } from './availability';
 import { buildItem } from './content';
 import { createEventClock } from './event-clock';
 import { createNetwork } from './network';
@@ -17,6 +18,7 @@ import { createSimRelay } from './sim-relay';
 import { createSimWebRtc } from './sim-webrtc';
 import { seededIdentity } from './seeded-identity';
 import { summarize, type ScenarioResult } from './summary';
+import { createTracer } from './trace';
 
 /** After every peer has left, the clock must run dry within this much simulated time (closes in flight, relay deliveries). */
 export const drainLimitMs = 60_000;
@@ -43,7 +45,7 @@ export interface RunRecord {
 }
 
 /** Runs `scenario` to its end; the result lists any invariant it broke. */
-export async function runScenario(scenario: Scenario, progress: ProgressListener = () => undefined): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, progress: ProgressListener = () => undefined, traceEveryMs: number | null = null): Promise<ScenarioResult> {
   const wallStart = performance.now();
   const item = await buildItem(scenario.fileBytes, scenario.scale, scenario.seed);
   const secret = seededRandom(scenario.seed);
@@ -71,7 +73,7 @@ export async function runScenario(scenario: Scenario, progress: ProgressListener
       seed: scenario.seed,
       logCounts: new Map(),
     };
-    return summarize(await drive(scenario, room, draws, identities, wallStart, progress));
+    return summarize(await drive(scenario, room, draws, identities, wallStart, progress, traceEveryMs));
   } finally {
     quiescence.restore();
   }
@@ -84,6 +86,7 @@ async function drive(
   identities: readonly Identity[],
   wallStart: number,
   progress: ProgressListener,
+  traceEveryMs: number | null,
 ): Promise<RunRecord> {
   const { clock, item, quiescence } = room;
   const scale = scenario.scale;
@@ -98,12 +101,12 @@ async function drive(
     }, ms);
     timers.add(handle);
   };
-  /** Chunks held by the downloaders present, summed (copies × chunk count). */
-  let heldInRoom = 0;
+  /** Distributed copies held by the downloaders present (availability.ts). */
+  const inRoom = createAvailability(chunkCount);
   let coverageAtSharerLeave: number | null = null;
   const leave = (peer: SimPeer): void => {
     if (peer.leftMs !== null) return;
-    if (!peer.sharer) heldInRoom -= peer.store.held.size;
+    if (!peer.sharer) inRoom.lost(peer.store.held);
     leavePeer(room, peer);
   };
   const sharerAccess = sharerLink(scenario);
@@ -118,17 +121,15 @@ async function drive(
     },
     () => undefined,
   );
-  const onEvent = (peer: SimPeer, event: { readonly type: string }): void => {
+  const onEvent = (peer: SimPeer, event: { readonly type: string; readonly chunkIndex?: number }): void => {
     const draw = draws[peer.index - 1];
     if (!draw || peer.leftMs !== null) return;
     if (event.type === 'chunk-stored') {
-      heldInRoom++;
+      if (event.chunkIndex !== undefined) inRoom.gained(event.chunkIndex);
       if (draw.leaveAtProgress !== null && peer.store.held.size / chunkCount >= draw.leaveAtProgress) later(() => leave(peer), 0);
       const copies = scenario.sharerLeavesAtCopies;
-      if (copies !== null && sharer.leftMs === null && coverageAtSharerLeave === null && heldInRoom / chunkCount >= copies) {
-        const union = new Set<number>();
-        for (const p of downloaders) if (p && p.leftMs === null) for (const c of p.store.held) union.add(c);
-        coverageAtSharerLeave = union.size;
+      if (copies !== null && sharer.leftMs === null && coverageAtSharerLeave === null && inRoom.copies() >= copies) {
+        coverageAtSharerLeave = inRoom.covered();
         later(() => leave(sharer), 0);
       }
     }
@@ -159,6 +160,8 @@ async function drive(
 
   await quiescence.settle();
   let nextProgressMs = progressEveryMs;
+  const trace = traceEveryMs === null ? null : createTracer(chunkCount);
+  let nextTraceMs = traceEveryMs ?? Infinity;
   while (!done()) {
     const nextMs = clock.nextDueMs();
     if (nextMs === undefined || nextMs > scenario.maxMs) {
@@ -172,6 +175,10 @@ async function drive(
     }
     clock.advanceTo(nextMs);
     await quiescence.settle();
+    if (trace && traceEveryMs !== null && clock.now() >= nextTraceMs) {
+      progress(trace(clock.now(), sharer, downloaders));
+      nextTraceMs += traceEveryMs;
+    }
     if (clock.now() >= nextProgressMs) {
       nextProgressMs = clock.now() + progressEveryMs;
       const present = downloaders.filter((p) => p && p.leftMs === null).length;

@@ -16,7 +16,7 @@ export interface Scenario {
   readonly arrivals: Arrivals;
   /** Share of downloaders that leave before they finish, each at a random point of its progress. */
   readonly leaveEarlyFraction: number;
-  /** The sharer leaves once the downloaders present hold this many copies between them (null: it stays). */
+  /** The sharer leaves once the downloaders present hold this many distributed copies between them (availability.ts; null: it stays). */
   readonly sharerLeavesAtCopies: number | null;
   /** Downloaders stay this long on average (exponential) after completing, then leave (null: to the end). */
   readonly lingerMeanMs: number | null;
