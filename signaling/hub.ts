@@ -19,6 +19,8 @@ export interface HubOptions {
   readonly metrics?: Pick<RelayMetrics, 'frameIn' | 'frameOut'>;
   /** Other relay processes sharing the rooms (Redis); absent: this process is alone. */
   readonly bridge?: RoomBridge;
+  /** Draws which members a room-wide message reaches in a big room; injected so tests repeat. Default Math.random. */
+  readonly random?: () => number;
 }
 
 /** What a socket is told besides the pub/sub traffic. */
@@ -69,7 +71,7 @@ const closePolicyViolation = 1008;
 const maxLoggedReasonChars = 64;
 
 /** Builds the hub; all state lives in this closure, nothing at module level. */
-export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubOptions): Hub {
+export function createHub({ limits, log, now = Date.now, metrics, bridge, random = Math.random }: HubOptions): Hub {
   const sessions = new Set<Session>();
   const registry = createTopicRegistry<Session>(limits.maxSocketsPerTopic);
   let nextId = 1;
@@ -160,13 +162,13 @@ export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubO
       return sendError(session, 'topic-full', 'topic is full');
     }
     session.topics.add(topic);
-    if (joined === 'joined' && registry.members(topic).size === 1) bridge?.open(topic);
+    if (joined === 'joined' && registry.size(topic) === 1) bridge?.open(topic);
     sendSubscribed(session, topic);
   }
 
   /** "You are in `topic`": counts the members on this process (others in the pool are not counted; the page does not need them). */
   function sendSubscribed(session: Session, topic: string): void {
-    send(session, { type: 'subscribed', topic, peers: registry.members(topic).size - 1 });
+    send(session, { type: 'subscribed', topic, peers: registry.size(topic) - 1 });
   }
 
   function leave(session: Session, topic: string): void {
@@ -177,34 +179,50 @@ export function createHub({ limits, log, now = Date.now, metrics, bridge }: HubO
   function leaveTopic(session: Session, topic: string): void {
     if (!session.topics.delete(topic)) return;
     registry.leave(topic, session);
-    if (registry.members(topic).size === 0) bridge?.close(topic);
+    if (registry.size(topic) === 0) bridge?.close(topic);
   }
 
   /**
-   * Room-wide: every other local member, and the other processes. Addressed: the local socket(s) of
-   * that peer only; when it has none here, the other processes (where it may be).
+   * Room-wide: a random sample of the other local members (roomWide), and the other processes.
+   * Addressed: the local socket(s) of that peer only; when it has none here, the other processes
+   * (where it may be).
    */
   function publish(sender: Session, topic: string, data: string, to: string | undefined): void {
     if (!sender.topics.has(topic)) return sendError(sender, 'not-subscribed', 'subscribe before publishing');
-    const local = to === undefined ? registry.members(topic) : registry.addressed(topic, to);
+    if (to === undefined) {
+      deliverAll(roomWide(topic, sender), topic, data, sender);
+      bridge?.publish({ topic, data });
+      return;
+    }
+    const local = registry.addressed(topic, to);
     const delivered = deliverAll(local, topic, data, sender);
-    if (to === undefined) bridge?.publish({ topic, data });
-    else if (delivered === 0 && !local.has(sender)) bridge?.publish({ topic, data, to });
+    if (delivered === 0 && !local.has(sender)) bridge?.publish({ topic, data, to });
   }
 
   function deliverBridged({ topic, data, to }: BridgedMessage): void {
-    deliverAll(to === undefined ? registry.members(topic) : registry.addressed(topic, to), topic, data, null);
+    deliverAll(to === undefined ? roomWide(topic, null) : registry.addressed(topic, to), topic, data, null);
   }
 
-  function deliverAll(targets: ReadonlySet<Session>, topic: string, data: string, sender: Session | null): number {
-    if (targets.size === 0) return 0;
-    // Encoded once into one Buffer that every recipient's socket queues by reference, not a copy each.
-    const frame = Buffer.from(encodeServerFrame({ type: 'message', topic, data }), 'utf8');
+  /**
+   * Who a room-wide message reaches on this process: every member but its sender, or in a room bigger
+   * than maxBroadcastRecipients that many drawn at random. Only hellos go room-wide, and a newcomer
+   * needs a few dozen links, not an answer from everyone: a hello costs at most that many deliveries
+   * however big the room, and N members joining at once O(N·k) instead of O(N²).
+   */
+  function roomWide(topic: string, sender: Session | null): Session[] {
+    return registry.sample(topic, limits.maxBroadcastRecipients, sender, random);
+  }
+
+  function deliverAll(targets: Iterable<Session>, topic: string, data: string, sender: Session | null): number {
+    // Encoded once, on the first recipient, into one Buffer that every recipient's socket queues by reference.
+    let frame: Buffer | null = null;
     let delivered = 0;
     for (const member of targets) {
-      if (member !== sender && deliver(member, frame)) delivered++;
+      if (member === sender) continue;
+      frame ??= Buffer.from(encodeServerFrame({ type: 'message', topic, data }), 'utf8');
+      if (deliver(member, frame)) delivered++;
     }
-    metrics?.frameOut('message', delivered);
+    if (frame !== null) metrics?.frameOut('message', delivered);
     return delivered;
   }
 

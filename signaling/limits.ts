@@ -23,6 +23,16 @@ export const maxTopicsPerSocket = 8;
  */
 export const maxSocketsPerTopic = 1_024;
 
+/**
+ * Members of one relay that a room-wide message (a hello: the only kind the page broadcasts) reaches
+ * at most, drawn at random, sender excluded; every member in a smaller room. A newcomer needs links
+ * to a few dozen members, not an answer from all, so a hello costs the same in a room of 1,000 as in
+ * one of 65. 64 is well above the page's hard link cap of 36 (src/discovery/mesh.ts: 24 + 6 jitter +
+ * 6 past the cap), so a newcomer's hello still reaches more members than it can link to; the
+ * page's copy, `helloRecipients` in src/discovery/mesh.ts, must agree (a test checks).
+ */
+export const maxBroadcastRecipients = 64;
+
 /** ws-level ping period: a socket that did not pong since the previous ping is terminated. */
 export const pingIntervalMs = 30_000;
 
@@ -58,6 +68,7 @@ export interface RelayLimits {
   readonly messageRefillPerSecond: number;
   readonly maxTopicsPerSocket: number;
   readonly maxSocketsPerTopic: number;
+  readonly maxBroadcastRecipients: number;
   readonly pingIntervalMs: number;
   readonly maxStrikesBeforeClose: number;
   readonly slowConsumerBytes: number;
@@ -73,6 +84,7 @@ export const defaultRelayLimits: RelayLimits = {
   messageRefillPerSecond,
   maxTopicsPerSocket,
   maxSocketsPerTopic,
+  maxBroadcastRecipients,
   pingIntervalMs,
   maxStrikesBeforeClose,
   slowConsumerBytes,

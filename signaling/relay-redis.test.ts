@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelPrefix, createRedisBridge, maxPublishesInFlight } from './redis-bridge.js';
 import { createHarness, type StartedRelay } from './test-support/relay-harness.js';
 import { redisSkipReason, startRedisServer, type RedisServer } from './test-support/redis-server.js';
-import { messageWith, ofType } from './test-support/ws-client.js';
+import { messageWith, ofType, type TestClient } from './test-support/ws-client.js';
+import type { RelayLimits } from './limits.js';
 
 const skipReason = redisSkipReason();
 const harness = createHarness();
@@ -45,8 +46,8 @@ describe.skipIf(skipReason !== null)('relays sharing rooms through Redis', () =>
     return Number(reply[1]);
   };
 
-  async function pool(): Promise<[StartedRelay, StartedRelay]> {
-    const relays = await Promise.all([harness.start({ redisUrl: redis.url }), harness.start({ redisUrl: redis.url })]);
+  async function pool(limits: Partial<RelayLimits> = {}): Promise<[StartedRelay, StartedRelay]> {
+    const relays = await Promise.all([harness.start({ redisUrl: redis.url, limits }), harness.start({ redisUrl: redis.url, limits })]);
     for (const relay of relays) await relay.waitForLog(isEvent('redis-connected'));
     return relays;
   }
@@ -73,6 +74,24 @@ describe.skipIf(skipReason !== null)('relays sharing rooms through Redis', () =>
     expect(stray).toEqual([]);
     // Nobody hears its own message, and a relay does not deliver its own messages twice.
     expect(a1.pending(messageWith('hello-all'))).toEqual([]);
+  });
+
+  it('hands a room-wide message in a big room to a sample of each relay’s own members', async () => {
+    const [relayA, relayB] = await pool({ maxBroadcastRecipients: 2 });
+    const onA = await Promise.all(Array.from({ length: 4 }, () => relayA.client()));
+    const onB = await Promise.all(Array.from({ length: 4 }, () => relayB.client()));
+    for (const [i, client] of [...onA, ...onB].entries()) await client.subscribe('big', `m${i}`);
+    await until(async () => (await subscribersOf('big')) === 2, 'both relays to hold the room channel');
+    const [sender, ...othersOnA] = onA as [TestClient, ...TestClient[]];
+    sender.send({ type: 'publish', topic: 'big', data: 'hello-all' });
+    // Barrier: relay B delivers in Redis order, so each of its members has the hello (or not) before this.
+    for (let i = 0; i < onB.length; i++) sender.send({ type: 'publish', topic: 'big', data: 'after', to: `m${i + onA.length}` });
+    for (const client of onB) await client.next(messageWith('after'));
+    for (const client of onA) await client.sync();
+    const reached = (clients: readonly TestClient[]): number => clients.filter((client) => client.pending(messageWith('hello-all')).length === 1).length;
+    expect(reached(othersOnA)).toBe(2);
+    expect(reached(onB)).toBe(2);
+    expect(sender.pending(ofType('message'))).toEqual([]);
   });
 
   it('holds a room channel only while it has a member in the room, and shows no room id anywhere', async () => {

@@ -37,6 +37,8 @@ export interface RelayOptions {
   readonly ice?: Omit<IceSettings, 'stunPort'> | undefined;
   /** Clock for credential expiry and refresh (tests inject one). */
   readonly now?: (() => number) | undefined;
+  /** Draws the members a room-wide message reaches in a big room (tests inject a seeded one); default Math.random. */
+  readonly random?: (() => number) | undefined;
   /** Share rooms with other relay processes through this Redis (`redis://…`); absent: embedded, alone. */
   readonly redisUrl?: string | undefined;
   /** The other relays of this pool (WebSocket URLs), told to each page so it can fail over to them. */
@@ -88,7 +90,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     options.redisUrl === undefined
       ? undefined
       : createRedisBridge({ url: options.redisUrl, log, metrics, onMessage: (message) => hub.deliverBridged(message), onRestored: () => hub.announceAgain() });
-  const hub = createHub({ limits, log, now, metrics, ...(bridge ? { bridge } : {}) });
+  const hub = createHub({ limits, log, now, metrics, ...(bridge ? { bridge } : {}), ...(options.random ? { random: options.random } : {}) });
   const perIp = createConnectionQuota(limits.maxConnectionsPerIp);
   const trustProxy = options.trustProxy ?? false;
   // HACK: @types/ws 8.18 does not declare `closeTimeout` yet; ws 8.23 (node_modules/ws/lib/websocket-server.js) reads it.
