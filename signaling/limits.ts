@@ -13,13 +13,13 @@ export const messageRefillPerSecond = 50;
 export const maxTopicsPerSocket = 8;
 
 /**
- * Sockets per topic (one relay's members of a room): a room of 1,000 must work, and each member's
- * hello reaches every other, so a room costs O(n²) when all join at once. Measured (npm run
- * bench:relay, figure 6, 2 cores, three runs): in a room of 1,000 one hello reaches the other 999 in
- * 30–65 ms (p50) for 10.1–12.7 ms of relay CPU, and all 1,000 joining at once deliver 517,000–529,000
- * hellos (221–227 MiB) in 13–19 s for 5.9–6.2 s of CPU, no socket cut; at 100 members a hello costs
- * 1.5–2.2 ms. 1,024 admits 1,000 and a few reconnecting; twice that would cost a flash crowd four
- * times as much.
+ * Sockets per topic (one relay's members of a room): a room of 1,000 must work. A hello reaches at
+ * most maxBroadcastRecipients of them, so a room that all joins at once costs O(N·64). Measured (npm
+ * run bench:relay, figure 6, 2 cores, two runs): in a room of 1,000 one hello reaches its 64 in 2–4 ms
+ * (p50) for 0.9–1.2 ms of relay CPU, and all 1,000 joining at once deliver ~62,500 hellos (27 MiB) in
+ * 1.4–2.1 s for 1.2–1.7 s of CPU, no socket cut (reaching every member, it was 517,000–529,000 hellos
+ * in 13–19 s for 5.9–6.2 s). 1,024 admits 1,000 and a few reconnecting; the cap now bounds the
+ * relay's per-room memory and a page's peer book more than the fan-out.
  */
 export const maxSocketsPerTopic = 1_024;
 

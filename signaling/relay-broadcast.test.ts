@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { metricsPath } from './relay.js';
 import { createHarness, type StartedRelay } from './test-support/relay-harness.js';
 import { ofType, type TestClient } from './test-support/ws-client.js';
-import { lcg } from './test-support/lcg.js';
+import { createPrng } from './test-support/prng.js';
 
 const harness = createHarness();
 afterEach(() => harness.closeAll());
@@ -14,7 +14,7 @@ const recipients = 3;
 
 /** Starts a relay with the small limit and `size` members of 'room', member i as peer `p${i}`. */
 async function roomOf(size: number): Promise<{ relay: StartedRelay; members: TestClient[] }> {
-  const relay = await harness.start({ limits: { maxBroadcastRecipients: recipients }, random: lcg(22) });
+  const relay = await harness.start({ limits: { maxBroadcastRecipients: recipients }, random: createPrng(22).next });
   const members = await Promise.all(Array.from({ length: size }, () => relay.client()));
   for (const [i, member] of members.entries()) await member.subscribe('room', `p${i}`);
   return { relay, members };

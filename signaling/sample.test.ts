@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawDistinct } from './sample.js';
-import { lcg } from './test-support/lcg.js';
+import { createPrng } from './test-support/prng.js';
 
 describe('drawDistinct', () => {
   it.each([
@@ -11,11 +11,11 @@ describe('drawDistinct', () => {
     { size: 3, count: 64, expected: [0, 1, 2] },
     { size: 2.7, count: 9, expected: [0, 1] },
   ])('draws every index or none at the edges: size $size, count $count', ({ size, count, expected }) => {
-    expect(drawDistinct(size, count, lcg(1))).toEqual(expected);
+    expect(drawDistinct(size, count, createPrng(1).next)).toEqual(expected);
   });
 
   it('draws exactly count distinct indices in range when the size is larger', () => {
-    const random = lcg(7);
+    const random = createPrng(7).next;
     for (const [size, count] of [
       [10, 3],
       [100, 64],
@@ -30,7 +30,7 @@ describe('drawDistinct', () => {
   });
 
   it('reaches every index about equally often', () => {
-    const random = lcg(22);
+    const random = createPrng(22).next;
     const hits = new Array<number>(20).fill(0);
     const rounds = 4_000;
     for (let round = 0; round < rounds; round++) for (const i of drawDistinct(20, 5, random)) hits[i] = (hits[i] ?? 0) + 1;

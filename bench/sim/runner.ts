@@ -67,7 +67,7 @@ export async function runScenario(scenario: Scenario, progress: ProgressListener
         highWatermarkBytes: Math.max(1, highWatermarkBytes / scale),
         lowWatermarkBytes: Math.max(1, lowWatermarkBytes / scale),
       }),
-      relay: createSimRelay(clock).connect,
+      relay: createSimRelay(clock, seededRandom(scenario.seed ^ 0x5a5a)).connect,
       keys,
       item,
       seed: scenario.seed,

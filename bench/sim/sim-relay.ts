@@ -2,12 +2,16 @@
 // routing an envelope addressed to one peer to that peer's socket only, as the real relay does
 // (signaling/). The in-memory relay of the unit tests hands every envelope to every member, and at
 // 1,000 members the invites and offers alone made ~100 million deliveries, most of the run's time.
+// A room-wide message (a hello) reaches at most maxBroadcastRecipients members drawn at random, as
+// on the real relay, with the same draw (signaling/sample.ts) on a seeded random.
+import { maxBroadcastRecipients } from '../../signaling/limits';
+import { drawDistinct } from '../../signaling/sample';
 import type { Clock } from '../../src/core/clock';
 import type { RelayClient, RelayHandlers } from '../../src/discovery/relay-client';
 import type { BusFactory } from '../../src/discovery/signaling-channel';
 
 /** A relay whose members are found by peer id; `connect` is the BusFactory each connector gets. */
-export function createSimRelay(clock: Clock): { readonly connect: BusFactory; readonly published: () => number } {
+export function createSimRelay(clock: Clock, random: () => number): { readonly connect: BusFactory; readonly published: () => number } {
   /** Members of each topic, by peer id. */
   const topics = new Map<string, Map<string, RelayHandlers>>();
   let published = 0;
@@ -35,7 +39,11 @@ export function createSimRelay(clock: Clock): { readonly connect: BusFactory; re
           if (recipient) deliver(recipient, topic, data);
           return true;
         }
-        for (const [id, member] of members ?? []) if (id !== peerId) deliver(member, topic, data);
+        const others = [...(members ?? [])].filter(([id]) => id !== peerId);
+        for (const index of drawDistinct(others.length, maxBroadcastRecipients, random)) {
+          const other = others[index];
+          if (other) deliver(other[1], topic, data);
+        }
         return true;
       },
       close() {

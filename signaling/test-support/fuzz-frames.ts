@@ -1,14 +1,6 @@
 // Test-only: deterministic hostile frames for the relay fuzz test. Same seed, same frames.
 import { maxFrameBytes } from '../limits.js';
-
-/** A seeded source of numbers in [0, 1): mulberry32, small and good enough for test inputs. */
-export interface Prng {
-  next(): number;
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  bytes(length: number): Buffer;
-}
+import { createPrng, type Prng } from './prng.js';
 
 /** What the frame tries; the test counts frames per kind. */
 export type FuzzKind =
@@ -31,29 +23,6 @@ export interface FuzzFrame {
   readonly kind: FuzzKind;
   readonly payload: string | Buffer;
   readonly binary: boolean;
-}
-
-/** Builds the PRNG; `seed` is any 32-bit integer. */
-export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T,
-    bytes(length) {
-      const out = Buffer.alloc(length);
-      for (let i = 0; i < length; i += 1) out[i] = int(0, 255);
-      return out;
-    },
-  };
 }
 
 /** Topics the abusers use; never the bystanders' room. Two are prototype names on purpose. */

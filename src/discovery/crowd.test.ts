@@ -7,6 +7,7 @@ import { createMeshRoom, smallMesh } from '../test-support/mesh-room';
 import { sealEnvelope } from './envelope';
 import { maxNeedyHelloMs, rescuersPerNeedyPeer, type MeshLimits } from './mesh';
 import { declineBurst } from './reply-budget';
+import { seededRandom } from '../test-support/seeded-random';
 
 const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
 const small = smallMesh;
@@ -40,6 +41,29 @@ describe('rooms of hundreds', () => {
     expect(degree('newcomer')).toBeGreaterThanOrEqual(small.minLinks);
     expect(Math.max(...[...old, 'newcomer'].map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
   }, 30_000); // 41 peers' signing and verifying: ~3 s alone, more beside other test files on 2 cores
+
+  it('a newcomer to a full room bigger than the relay’s sample is rescued as often as in a small room', async () => {
+    const sample = 10;
+    const { sim, relay, join, degree, published } = room({ ...small, randomLinks: 0, helloRecipients: sample });
+    const old = names(40, 'full');
+    for (const name of old) await join(name);
+    await sim.runUntil(() => old.every((name) => degree(name) >= small.minLinks), 20_000, 'minimum links');
+    await sim.runFor(small.inviteTimeoutMs * 4);
+    // Every member heard of most of the room; from now on a hello reaches `sample` of them, as in a big room.
+    relay.setSample({ maxRecipients: sample, random: seededRandom(22) });
+    const full = new Set(old.filter((name) => degree(name) >= small.capLinks));
+    const before = published().length;
+    const newcomer = await join('newcomer');
+    await sim.runFor(small.rescueDelayMs * 2);
+    const rescuers = published()
+      .slice(before)
+      .filter(([from, to, type]) => to === 'newcomer' && type === 'hello' && full.has(from));
+    // Each full member it reached rescues with chance rescuersPerNeedyPeer / sample, not / 40.
+    expect(full.size).toBeGreaterThan(old.length / 2);
+    expect(rescuers.length).toBeGreaterThanOrEqual(small.minLinks);
+    await sim.runUntil(() => degree('newcomer') >= small.minLinks, 20_000, 'newcomer links');
+    expect(newcomer.events).not.toContain('needy-hello');
+  }, 30_000);
 
   it('invited by 120 members at once, a tab declines within its budget and lets the rest lapse: never past the relay’s rate limit', async () => {
     const { sim, relay, join, published } = room();

@@ -5,7 +5,8 @@ import { deriveRoomKeys } from '../core/room-keys';
 import type { TestRoomPeer } from '../test-support/memory-relay';
 import { createMeshRoom, smallMesh } from '../test-support/mesh-room';
 import { createConnectionBudget } from '../transport/connection-budget';
-import { createMeshLimits, linkKindFor, meshCapBaseLinks, meshCapJitterLinks, parseHello, type LinkKind, type MeshLimits } from './mesh';
+import { maxBroadcastRecipients } from '../../signaling/limits';
+import { createMeshLimits, linkKindFor, meshCapBaseLinks, meshCapJitterLinks, parseHello, rescueChance, rescuersPerNeedyPeer, type LinkKind, type MeshLimits } from './mesh';
 import { createPeerBook } from './peer-book';
 
 const keys = await deriveRoomKeys('AAECAwQFBgcICQoLDA0ODw');
@@ -28,6 +29,19 @@ describe('mesh rules', () => {
     expect(createMeshLimits(() => 0.9999).capLinks).toBe(meshCapBaseLinks + meshCapJitterLinks);
     const limits = createMeshLimits(() => 0.5);
     expect(limits.hardCapLinks).toBeGreaterThan(limits.capLinks);
+  });
+
+  it('expects a hello to reach as many members as the relay samples, well above the hard link cap', () => {
+    const limits = createMeshLimits(() => 0.9999);
+    expect(limits.helloRecipients).toBe(maxBroadcastRecipients);
+    expect(limits.helloRecipients).toBeGreaterThan(limits.hardCapLinks);
+  });
+
+  it('shares a needy hello’s rescuers among the members it reached, never more than the relay’s sample', () => {
+    expect(rescueChance(3, 64)).toBe(1);
+    expect(rescueChance(40, 64)).toBeCloseTo(rescuersPerNeedyPeer / 40);
+    expect(rescueChance(999, 64)).toBeCloseTo(rescuersPerNeedyPeer / 64);
+    expect(rescueChance(0, 64)).toBe(1);
   });
 
   // small: cap 5 of which 2 kept for random links (so 3 ordinary), hard cap 8, needy below 3.

@@ -33,17 +33,26 @@ export const inviteTimeoutMs = 10_000;
 export const rescueDelayMs = 1_500;
 
 /**
- * Full peers that rescue one needy peer's broadcast hello, on average: each does so with the chance
- * this many over the peers it has heard of (rescueChance). Twice the minimum gets a newcomer its
- * links at once; in a room of 1,000, "every full peer rescues" meant 999 invites, all but a few then
- * declined by the newcomer, far past the relay's per-socket rate limit.
+ * Members a broadcast hello reaches at most, drawn at random by the relay: the page's copy of
+ * `maxBroadcastRecipients` in signaling/limits.ts (the page does not import the relay; mesh.test.ts
+ * checks that the two agree). Well above the hard link cap, so a hello still finds more peers with
+ * room than a tab can link to.
+ */
+export const helloRecipients = 64;
+
+/**
+ * Full peers that rescue one needy peer's broadcast hello, on average: each that hears it does so
+ * with the chance this many over the peers the hello reached (rescueChance). Twice the minimum gets a
+ * newcomer its links at once; in a room of 1,000, "every full peer rescues" meant 999 invites, all
+ * but a few then declined by the newcomer, far past the relay's per-socket rate limit.
  */
 export const rescuersPerNeedyPeer = 2 * minLinksPerPeer;
 
 /**
  * A needy peer with nobody left to invite says hello to the room again after this long, doubling up
  * to `maxNeedyHelloMs`: rescuers are drawn by chance, so now and then too few are. Each such hello
- * reaches the whole room (12.7 ms of relay CPU at 1,000 members, npm run bench:relay), hence rare.
+ * reaches another random sample of the room (helloRecipients) and costs its members an ECDSA verify
+ * each, hence rare.
  */
 export const needyHelloMs = 10_000;
 
@@ -79,6 +88,8 @@ export interface MeshLimits {
   readonly randomLinks: number;
   /** First wait before a needy peer with nobody to invite says hello to the room again (see needyHelloMs). */
   readonly needyHelloMs: number;
+  /** Members one broadcast hello reaches at most: the relay's sample (see helloRecipients). */
+  readonly helloRecipients: number;
 }
 
 /** This tab's limits: the base cap plus its own random jitter, drawn once. */
@@ -94,6 +105,7 @@ export function createMeshLimits(random: () => number, overrides: Partial<MeshLi
     declinedSnoozeMs,
     randomLinks: randomLinkSlots,
     needyHelloMs,
+    helloRecipients,
     ...overrides,
   };
 }
@@ -147,7 +159,11 @@ export function linkKindFor(limits: MeshLimits, mine: LinkCounts, them: HelloPay
   return them.links < limits.minLinks ? 'rescue' : null;
 }
 
-/** The chance that a full peer, having heard of `peersHeard` peers, rescues a needy peer's broadcast (see rescuersPerNeedyPeer). */
-export function rescueChance(peersHeard: number): number {
-  return Math.min(1, rescuersPerNeedyPeer / Math.max(1, peersHeard));
+/**
+ * The chance that a full peer, having heard of `peersHeard` peers, rescues a needy peer's broadcast
+ * (see rescuersPerNeedyPeer). The hello reached about as many peers as we heard of, but never more
+ * than the relay's sample (`reach`: helloRecipients), so that is what the rescuers are shared among.
+ */
+export function rescueChance(peersHeard: number, reach: number): number {
+  return Math.min(1, rescuersPerNeedyPeer / Math.max(1, Math.min(peersHeard, reach)));
 }

@@ -70,7 +70,7 @@ export interface RoomConnector {
   readonly pendingEnvelopes: number;
   /** This tab's mesh limits (its cap includes its random jitter). */
   readonly limits: MeshLimits;
-  /** Says hello to the whole room again, so peers hear what changed in it (a new display name). */
+  /** Says hello to the room again and to each linked peer (the relay's sample may miss it), so they hear what changed (a new display name). */
   announce(): void;
   close(): void;
 }
@@ -248,8 +248,8 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     // An invite to the smaller id is taken up at once; otherwise invite (back), and the smaller id initiates.
     if (addressed && myPeerId < from) connectTo(from, true, kind);
     else if (addressed || kind !== 'rescue') invite(from, kind);
-    // A needy peer's broadcast reached every full peer: only a few of them, drawn by chance, rescue it.
-    else if (!rescues.has(from) && random() < rescueChance(book.size)) rescues.set(from, clock.setTimeout(() => rescue(from), limits.rescueDelayMs));
+    // A needy peer's broadcast reached the full peers of the relay's sample: a few of them, drawn by chance, rescue it.
+    else if (!rescues.has(from) && random() < rescueChance(book.size, limits.helloRecipients)) rescues.set(from, clock.setTimeout(() => rescue(from), limits.rescueDelayMs));
   };
 
   /** A needy peer's broadcast, a while later: invite it if it is still needy, as far as we know, and we still can. */
@@ -311,7 +311,10 @@ export function createRoomConnector(options: RoomConnectorOptions): RoomConnecto
     },
     limits,
     announce() {
-      if (!closed) sayHello(broadcastRecipient);
+      if (closed) return;
+      sayHello(broadcastRecipient);
+      // In a room bigger than the relay's sample the broadcast misses most links; to a linked peer an addressed hello is no invite.
+      for (const peerId of opened) sayHello(peerId);
     },
     close() {
       closed = true;

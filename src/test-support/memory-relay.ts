@@ -1,5 +1,6 @@
 // An in-memory relay hub, BroadcastChannels and fake WebRTC connector for room-connector tests, and
 // a driver that runs a room of connectors on a manual clock.
+import { drawDistinct } from '../../signaling/sample';
 import { seededRandom } from './seeded-random';
 import { createTimeRunner } from './fake-time';
 import { createManualClock, systemClock, type Clock, type ManualClock } from '../core/clock';
@@ -16,14 +17,28 @@ import { createLinkPair } from './memory-link';
 /** Rewrites, drops (null) or duplicates (array) what the relay forwards: a hostile relay. */
 export type RelayTamper = (data: string) => string | string[] | null;
 
+/** The real relay's sample of a big room (signaling/limits.ts, maxBroadcastRecipients), when a test wants it. */
+export interface RelaySample {
+  readonly maxRecipients: number;
+  readonly random: () => number;
+}
+
 /**
  * A pub/sub hub that delivers asynchronously (0 ms timers on `clock`), in order, to every other
- * subscriber. `sent` keeps every envelope published, as it was sent (before any tampering).
+ * subscriber, or (after `setSample`) to a random sample of them as the real relay does with a
+ * room-wide message. `sent` keeps every envelope published, as it was sent (before any tampering).
  */
 export function createMemoryRelay(clock: Clock = systemClock) {
   const members = new Map<string, Set<RelayHandlers>>();
   const sent: string[] = [];
   let tamper: RelayTamper | null = null;
+  let sample: RelaySample | null = null;
+  /** Addressed envelopes still go to everyone (the connector drops what is not for it); room-wide ones may be sampled. */
+  const recipients = (topic: string, sender: RelayHandlers, roomWide: boolean): RelayHandlers[] => {
+    const others = [...(members.get(topic) ?? [])].filter((other) => other !== sender);
+    if (sample === null || !roomWide) return others;
+    return drawDistinct(others.length, sample.maxRecipients, sample.random).flatMap((i) => others[i] ?? []);
+  };
   const connect = (handlers: RelayHandlers): RelayClient => {
     const topics = new Set<string>();
     return {
@@ -37,13 +52,13 @@ export function createMemoryRelay(clock: Clock = systemClock) {
       leave(topic) {
         members.get(topic)?.delete(handlers);
       },
-      publish(topic, data) {
+      publish(topic, data, to) {
         if (!topics.has(topic)) return false;
         sent.push(data);
         const outgoing = tamper ? tamper(data) : data;
         const list = outgoing === null ? [] : Array.isArray(outgoing) ? outgoing : [outgoing];
-        for (const other of members.get(topic) ?? []) {
-          if (other !== handlers) for (const text of list) clock.setTimeout(() => other.onMessage(topic, text), 0);
+        for (const other of recipients(topic, handlers, to === undefined)) {
+          for (const text of list) clock.setTimeout(() => other.onMessage(topic, text), 0);
         }
         return true;
       },
@@ -52,7 +67,7 @@ export function createMemoryRelay(clock: Clock = systemClock) {
       },
     };
   };
-  return { connect, sent, setTamper: (t: RelayTamper | null) => (tamper = t) };
+  return { connect, sent, setTamper: (t: RelayTamper | null) => (tamper = t), setSample: (s: RelaySample | null) => (sample = s) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // A room of connectors with small mesh limits on one in-memory relay, fake WebRTC and manual clock,
 // for the mesh tests (mesh.test.ts, crowd.test.ts): join by name, read degrees, the mesh and what was published.
 import type { RoomKeys } from '../core/room-keys';
-import type { MeshLimits } from '../discovery/mesh';
+import { helloRecipients, type MeshLimits } from '../discovery/mesh';
 import { createFakeWebRtc, createMemoryRelay, createRoomSimulation, joinTestRoom, nameOf, type TestRoomPeer } from './memory-relay';
 
 /** Mesh limits small enough to fill a room of a dozen peers in a test: cap 5 (2 of them random), hard cap 8, needy below 3. */
@@ -15,6 +15,8 @@ export const smallMesh: MeshLimits = {
   declinedSnoozeMs: 500,
   randomLinks: 2,
   needyHelloMs: 300,
+  // The in-memory relay hands a hello to every member, as the real one does in rooms of this size.
+  helloRecipients,
 };
 
 /** Creates the room; `joined` collects every peer that joins (the test closes them afterwards). */
