@@ -176,7 +176,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
       const delays: LinkDelay[] = [];
       for (const peer of peers.values()) {
         const roundTripMs = peer.closed ? null : (peer.link.roundTripMs?.() ?? null);
-        if (roundTripMs !== null) delays.push({ roundTripMs, baseRoundTripMs: peer.roundTripFloor.add(t, roundTripMs) });
+        if (roundTripMs !== null) delays.push({ roundTripMs: peer.recentRoundTrip.add(t, roundTripMs), baseRoundTripMs: peer.roundTripFloor.add(t, roundTripMs) });
       }
       pacer.sent(uploads.takenBytes() - pacedBytes);
       pacedBytes = uploads.takenBytes();

@@ -8,7 +8,7 @@ import type { Logger, PeerLink } from '../ports';
 import { forgetPeer } from './availability';
 import { maxStrikesPerPeer } from './constants';
 import { createRateMeter, createWindowRate } from './rate-meter';
-import { createRoundTripFloor } from './uplink-pacer';
+import { createRecentRoundTrip, createRoundTripFloor } from './uplink-pacer';
 import type { ItemRecord, PeerRecord } from './types';
 import type { SwarmEvent } from './view-types';
 
@@ -28,6 +28,7 @@ export function createPeerRecord(link: PeerLink, clock: Clock): PeerRecord {
     strikes: 0,
     unreliableUntil: 0,
     roundTripFloor: createRoundTripFloor(),
+    recentRoundTrip: createRecentRoundTrip(),
     closed: false,
   };
 }

@@ -4,7 +4,7 @@ import type { WireMessage } from '../protocol/messages';
 import type { Logger, PeerLink, PieceStore } from '../ports';
 import type { Bitfield } from './bitfield';
 import type { RateMeter } from './rate-meter';
-import type { RoundTripFloor } from './uplink-pacer';
+import type { RecentRoundTrip, RoundTripFloor } from './uplink-pacer';
 import type { ItemNotice, ItemStatus, SwarmEvent } from './view-types';
 
 /** What the engine knows of one item. */
@@ -51,6 +51,8 @@ export interface PeerRecord {
   unreliableUntil: number;
   /** The least round trip its link showed lately (ms): what it takes with no queue, for the upload pacer. */
   readonly roundTripFloor: RoundTripFloor;
+  /** Its round trip now, filtered of single late answers, for the upload pacer. */
+  readonly recentRoundTrip: RecentRoundTrip;
 }
 
 /** The engine's parts share this. */

@@ -2,7 +2,7 @@
 // a queue on one peer's uplink (its link alone delayed) does not, and a quiet queue lets us speed up.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock';
-import { createRoundTripFloor, createUplinkPacer, minPaceBytesPerSecond, paceDecreaseFactor, paceHoldMs, paceIncreaseFactor, roundTripFloorWindowMs } from './uplink-pacer';
+import { createRecentRoundTrip, createRoundTripFloor, createUplinkPacer, currentRoundTripWindowMs, minPaceBytesPerSecond, paceDecreaseFactor, paceHoldMs, paceIncreaseFactor, roundTripFloorWindowMs } from './uplink-pacer';
 import { createUploadLimiter } from './upload-limiter';
 
 const quiet = { roundTripMs: 12, baseRoundTripMs: 10 };
@@ -56,6 +56,39 @@ describe('round-trip floor', () => {
     expect(floor.add(1000, 10)).toBe(10);
     expect(floor.add(roundTripFloorWindowMs + 1, 50)).toBe(10); // the last window still counts
     expect(floor.add(3 * roundTripFloorWindowMs, 50)).toBe(50); // a longer path: a new base
+  });
+});
+
+describe('recent round trip', () => {
+  it('takes one late answer between quick ones for no queue, and a lasting one for a queue', () => {
+    const recent = createRecentRoundTrip();
+    // Loopback, measured: 1 ms, then one answer 279 ms late while the page hashed, then 1 ms again.
+    expect(recent.add(0, 1)).toBe(1);
+    expect(recent.add(2_500, 279)).toBe(1);
+    expect(recent.add(5_000, 1)).toBe(1);
+    // A queue: every sample late; once the quick ones leave the window, it shows.
+    expect(recent.add(7_500, 110)).toBe(1);
+    expect(recent.add(10_000, 120)).toBe(1);
+    expect(recent.add(5_000 + currentRoundTripWindowMs, 115)).toBe(110);
+  });
+
+  it('lets the pacer ignore a single spike and act on a queue that lasts', () => {
+    const pacer = createUplinkPacer();
+    const recent = createRecentRoundTrip();
+    const floor = createRoundTripFloor();
+    const paces: (number | null)[] = [];
+    // One sample every ~2.5 s, read at each 1 s step; a spike at 5 s, a queue from 20 s on.
+    const sampleAt = (t: number) => (t >= 20_000 ? 110 : t >= 5_000 && t < 7_500 ? 279 : 2);
+    for (let t = 1_000; t <= 30_000; t += 1_000) {
+      const sample = sampleAt(Math.floor(t / 2_500) * 2_500);
+      pacer.sent(1_000_000);
+      paces.push(pacer.step(t, 1_000, [{ roundTripMs: recent.add(t, sample), baseRoundTripMs: floor.add(t, sample) }]));
+    }
+    // paces[i] is the step at (i + 1) s: the spike never paced; the queue did within one window.
+    const firstPacedAtMs = (paces.findIndex((pace) => pace !== null) + 1) * 1_000;
+    expect(firstPacedAtMs).toBeGreaterThan(20_000);
+    expect(firstPacedAtMs).toBeLessThanOrEqual(20_000 + currentRoundTripWindowMs);
+    expect(paces[firstPacedAtMs / 1_000 - 1]).toBe(1_000_000 * paceDecreaseFactor);
   });
 });
 

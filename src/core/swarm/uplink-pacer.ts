@@ -50,6 +50,32 @@ export function createRoundTripFloor(): RoundTripFloor {
   };
 }
 
+/**
+ * A link's current round trip is the least it showed over this window (ms), as LEDBAT filters its
+ * current delay: one late answer (the browser's network thread busy hashing or storing, as on
+ * loopback, where one sample read 279 ms between 1 ms ones) is not a queue. ICE checks measure the
+ * round trip every ~2.5 s, so the window holds two samples: a real queue slows us one sample later.
+ */
+export const currentRoundTripWindowMs = 6_000;
+
+/** The least round trip of one link over the last `currentRoundTripWindowMs`. */
+export interface RecentRoundTrip {
+  /** Records a sample and returns the least of the window (ms). */
+  add(nowMs: number, roundTripMs: number): number;
+}
+
+/** Creates an empty window; it holds one entry per sample, at most one per pace step. */
+export function createRecentRoundTrip(): RecentRoundTrip {
+  let samples: { readonly atMs: number; readonly roundTripMs: number }[] = [];
+  return {
+    add(nowMs, roundTripMs) {
+      samples = samples.filter((sample) => nowMs - sample.atMs < currentRoundTripWindowMs);
+      samples.push({ atMs: nowMs, roundTripMs });
+      return Math.min(...samples.map((sample) => sample.roundTripMs));
+    },
+  };
+}
+
 /** A step's view of the links: each one's round trip now and the least it has shown, in ms. */
 export interface LinkDelay {
   readonly roundTripMs: number;
