@@ -208,7 +208,10 @@ export function createSwarm(options: SwarmOptions): Swarm {
     addLink: (link) => peerSet.adopt(link),
     shareItem: (signed) => itemOps.share(signed),
     restoreItem: (signed, heldChunks, restoreOptions) => itemOps.restore(signed, heldChunks, restoreOptions?.local ?? false),
-    forgetItem: (itemId) => itemOps.forget(itemId),
+    forgetItem: (itemId) => {
+      itemOps.forget(itemId);
+      serving.forgetItem(itemId);
+    },
     download: (itemId) => itemOps.download(itemId),
     pause: (itemId, reason) => itemOps.pause(itemId, reason),
     dropChunks: (itemId, chunkIndexes) => itemOps.lose(itemId, chunkIndexes),

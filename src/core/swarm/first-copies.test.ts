@@ -52,6 +52,20 @@ describe('first copies', () => {
     expect(copies.holdBack(ask(item, 0, 1, 'B'))).toBe(false);
   });
 
+  it('forgets an item whole: its record and what each peer was given of it, and the item starts fresh if learnt again', () => {
+    const copies = createFirstCopies();
+    const item = itemOf(2);
+    copies.give(item, 0, 'A', 0);
+    expect(copies.itemCount).toBe(1);
+    copies.forgetItem('x');
+    expect(copies.itemCount).toBe(0);
+    // Shared again: nothing of the old record holds a request back, and A's old share does not count.
+    expect(copies.holdBack(ask(item, 0, 0, 'B'))).toBe(false);
+    copies.give(item, 0, 'B', 0);
+    copies.releasePeer('A'); // must not lower B's count of the new record
+    expect(copies.holdBack(ask(item, 0, 0, 'C'))).toBe(true);
+  });
+
   it('a withdrawn serve and a departed peer give their chunks back', () => {
     const copies = createFirstCopies();
     const item = itemOf(3);

@@ -13,6 +13,10 @@ export interface FirstCopies {
   withdraw(itemId: string, chunkIndex: number, peerId: string): void;
   /** A peer left: what was given to it (and what it held) is out of the room again. */
   releasePeer(peerId: string): void;
+  /** The item was forgotten here: its record and every peer's share of it go (nothing is kept for an item we no longer serve). */
+  forgetItem(itemId: string): void;
+  /** Items with a record (for tests: a forgotten item leaves none). */
+  readonly itemCount: number;
   /**
    * Whether a seeder should turn this request away: the chunk was given to another peer or a
    * downloader holds it, while some chunk that only seeders hold has not been given to anyone yet; or
@@ -111,6 +115,14 @@ export function createFirstCopies(): FirstCopies {
       for (const { itemId, chunkIndex } of byPeer.get(peerId)?.values() ?? []) lower(itemId, chunkIndex);
       byPeer.delete(peerId);
       unpassed.delete(peerId);
+    },
+    forgetItem(itemId) {
+      byItem.delete(itemId);
+      for (const given of byPeer.values()) for (const [key, entry] of given) if (entry.itemId === itemId) given.delete(key);
+      for (const perItem of unpassed.values()) perItem.delete(itemId);
+    },
+    get itemCount() {
+      return byItem.size;
     },
     holdBack({ item, seeders, chunkIndex, peerId, askerHolds, otherDownloaders }) {
       const { itemId, manifest } = item.signed;

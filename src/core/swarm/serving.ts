@@ -29,6 +29,8 @@ export interface Serving {
   onRequest(peer: PeerRecord, message: RequestMessage): void;
   onCancel(peer: PeerRecord, requestId: number): void;
   releasePeer(peerId: string): void;
+  /** An item was forgotten: what the seeder kept about its first copies goes with it. */
+  forgetItem(itemId: string): void;
 }
 
 /** Creates the upload side over the shared context. */
@@ -212,6 +214,9 @@ export function createServing(
       queues.delete(peerId);
       firstCopies.releasePeer(peerId);
       cancelledAt.delete(peerId);
+    },
+    forgetItem(itemId) {
+      firstCopies.forgetItem(itemId);
     },
   };
 }
