@@ -77,6 +77,20 @@ export function shareFigures(result: ShareResult, fileBytes: number, links: read
 
 const seconds = (value: number | null): string => (value === null ? '–' : `${value.toFixed(1)} s`);
 
+/** When the first friend's first link opened (null: none did). */
+function firstLinkSeconds(result: ShareResult): number | null {
+  const opened = result.friends.flatMap((friend) => (friend.linkOpenSeconds === null ? [] : [friend.linkOpenSeconds]));
+  return opened.length > 0 ? Math.min(...opened) : null;
+}
+
+/** The share's time once bytes could first move, beside T*: what the swarm itself took. */
+function sinceFirstLink(result: ShareResult, figures: ShareFigures): string {
+  const first = firstLinkSeconds(result);
+  if (first === null) return '–';
+  const swarmSeconds = figures.allDoneSeconds - first;
+  return `${swarmSeconds.toFixed(1)} s, ${(swarmSeconds / figures.bound.boundSeconds).toFixed(2)}× T*`;
+}
+
 /** One row per friend (link, done, first piece, its own penalties, its link's queue drops), then the share's figures. */
 export function shareLines(result: ShareResult, fileBytes: number, links: readonly HomeLink[]): string[] {
   const figures = shareFigures(result, fileBytes, links);
@@ -88,6 +102,7 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
       `home ${friend.home}`.padEnd(8),
       `↑${link?.upMbit ?? '?'}/↓${link?.downMbit ?? '?'} Mbit/s`.padEnd(18),
       (friend.left ? 'left' : seconds(friend.doneSeconds)).padStart(8),
+      seconds(friend.firstAttemptSeconds).padStart(9),
       seconds(friend.linkOpenSeconds).padStart(9),
       seconds(friend.firstPieceSeconds).padStart(10),
       String(own['requests-stalled']).padStart(8),
@@ -99,9 +114,10 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
   const { bound } = figures;
   const sharerDrops = result.links.get(0)?.up.droppedPackets ?? 0;
   return [
-    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'linked'.padStart(9)} ${'1st piece'.padStart(10)} ${'stalled'.padStart(8)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)} ${'paced'.padStart(6)}`,
+    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'1st try'.padStart(9)} ${'linked'.padStart(9)} ${'1st piece'.padStart(10)} ${'stalled'.padStart(8)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)} ${'paced'.padStart(6)}`,
     ...rows,
     `all done ${figures.allDoneSeconds.toFixed(1)} s; T* ${bound.boundSeconds.toFixed(1)} s (${bound.limitedBy}): ${figures.toBound.toFixed(2)}× T*; client–server N·F/u_s ${bound.clientServerSeconds.toFixed(1)} s`,
+    `from the first link opening (${seconds(firstLinkSeconds(result))}, page loads and connecting before it) to all done: ${sinceFirstLink(result, figures)}`,
     `sharer sent ${figures.sharerSentFiles.toFixed(2)}× F by its page's counters, ${figures.sharerWireFiles.toFixed(2)}× F on its wire (IP bytes); its uplink dropped ${sharerDrops} packets`,
     `first verified piece after the link opened: ${result.friends.map((friend) => seconds(friend.firstPieceSeconds)).join(', ')} (the page's item row, sampled as the UI updates: ≤ 250 ms late)`,
   ];

@@ -88,6 +88,8 @@ export interface FriendResult {
   readonly firstPieceSeconds: number | null;
   /** Seconds from the friends starting to open the room link to this one's first link opening (null: none). */
   readonly linkOpenSeconds: number | null;
+  /** The same to its first connection attempt (first ICE state): page load, relay and hellos before it, ICE and DTLS after. */
+  readonly firstAttemptSeconds: number | null;
   readonly sha256: string | null;
   readonly events: readonly TimelineEvent[];
 }
@@ -152,6 +154,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
         const timeline = left ? departure?.timeline : await friend.timeline();
         if (!timeline) throw new Error(`home ${friend.home}: no timeline`);
         const linkOpenMs = timeline.events.find((event) => event.name === 'link-open')?.atMs;
+        const firstAttemptMs = timeline.events.find((event) => event.name === 'ice-state')?.atMs;
         return {
           home: friend.home,
           left,
@@ -160,6 +163,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
           doneSeconds: timeline.completeMs === null || left ? null : (timeline.completeMs - startMs) / 1000,
           firstPieceSeconds: timeline.firstHeldMs === null || linkOpenMs === undefined ? null : (timeline.firstHeldMs - linkOpenMs) / 1000,
           linkOpenSeconds: linkOpenMs === undefined ? null : (linkOpenMs - startMs) / 1000,
+          firstAttemptSeconds: firstAttemptMs === undefined ? null : (firstAttemptMs - startMs) / 1000,
           sha256: left ? null : (await saveItem(friend.page, plan.file.name)).sha256,
           events: timeline.events,
         };
