@@ -51,7 +51,7 @@ export function resultsNotes(results: readonly ScenarioResult[]): string[] {
   return results.map(
     (r) =>
       `${r.name}: file ${r.fileBytes / 2 ** 20} MiB in ${r.chunkBytes / 2 ** 10} KiB chunks at scale 1/${r.scale}, seed ${r.seed}; ` +
-      `download time per staying peer ${spreadText(r.downloadSeconds, 1)} s; peak buffered per peer ${fixed(r.peakBufferedBytes / 2 ** 20, 1)} MiB ` +
+      `download time per staying peer ${spreadText(r.downloadSeconds, 1)} s (last: ${r.slowest.join(', ')}); peak buffered per peer ${fixed(r.peakBufferedBytes / 2 ** 20, 1)} MiB ` +
       `(bound ${fixed(r.bufferedBoundBytes / 2 ** 20, 0)} MiB); ${r.linksOpened} links opened; ${r.rateRecomputes} fair-share recomputes`,
   );
 }

@@ -42,6 +42,8 @@ export interface ScenarioResult {
   readonly firstPieceSeconds: { readonly median: number; readonly max: number };
   /** Per staying peer: from joining to completing. */
   readonly downloadSeconds: Spread;
+  /** The staying peers that completed last, slowest first: their access links and download times (where a tail comes from). */
+  readonly slowest: readonly string[];
   /** The most any peer buffered (link queues and partly received chunks), unscaled, and the bound checked. */
   readonly peakBufferedBytes: number;
   readonly bufferedBoundBytes: number;
@@ -51,6 +53,11 @@ export interface ScenarioResult {
   readonly wallSeconds: number;
   readonly violations: readonly string[];
 }
+
+/** Staying peers named in the notes as the last to complete. */
+const slowestListed = 3;
+
+const mbit = (bytesPerSecond: number): string => (bytesPerSecond / 125_000).toFixed(1);
 
 const median = (sorted: readonly number[]): number => {
   if (sorted.length === 0) return NaN;
@@ -120,6 +127,10 @@ export function summarize(run: RunRecord): ScenarioResult {
     duplicatePercent: received > 0 ? (100 * Math.max(0, received - needed)) / received : 0,
     firstPieceSeconds: { median: median(firstPieces), max: firstPieces[firstPieces.length - 1] ?? NaN },
     downloadSeconds: spread(stayers.map((p) => ((p.completedMs ?? Infinity) - p.joinedMs) / 1000)),
+    slowest: [...stayers]
+      .sort((a, b) => (b.completedMs ?? Infinity) - b.joinedMs - ((a.completedMs ?? Infinity) - a.joinedMs))
+      .slice(0, slowestListed)
+      .map((p) => `↑${mbit(p.capacity.upBytesPerSecond * scale)}/↓${mbit(p.capacity.downBytesPerSecond * scale)} Mbit/s ${(((p.completedMs ?? Infinity) - p.joinedMs) / 1000).toFixed(1)} s`),
     peakBufferedBytes: peak.counters.peakBufferedBytes * scale,
     bufferedBoundBytes: bufferedBoundBytes * scale,
     linksOpened: room.webrtc.opened,

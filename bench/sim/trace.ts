@@ -36,6 +36,14 @@ export function createTracer(chunkCount: number): Tracer {
     const sharerUse = usage.find(({ peer }) => peer.sharer)?.used ?? 0;
     const held = present.filter((p) => !p.sharer).reduce((sum, p) => sum + p.store.held.size, 0);
     const complete = present.filter((p) => p.completedMs !== null).length;
-    return `${head} | room uplinks ${pct(sent / capacity)} | sharer ${pct(sharerUse)} | held ${pct(held / Math.max(1, (present.length - 1) * chunkCount))} | ${complete}/${present.length - 1} complete`;
+    // The downloaders' uplinks in four groups by capacity, slowest first: which ones the room leaves idle.
+    const ranked = usage.filter(({ peer }) => !peer.sharer).sort((a, b) => a.peer.capacity.upBytesPerSecond - b.peer.capacity.upBytesPerSecond);
+    const quarters = [0, 1, 2, 3].map((q) => {
+      const group = ranked.slice(Math.floor((q * ranked.length) / 4), Math.floor(((q + 1) * ranked.length) / 4));
+      const groupCapacity = group.reduce((sum, { peer }) => sum + peer.capacity.upBytesPerSecond, 0);
+      return pct(group.reduce((sum, { peer, used: share }) => sum + share * peer.capacity.upBytesPerSecond, 0) / Math.max(1, groupCapacity));
+    });
+    const asks = ranked.reduce((sum, { peer }) => sum + peer.counters.openRequests, 0) / Math.max(1, ranked.length);
+    return `${head} | room uplinks ${pct(sent / capacity)} (by quarter, slowest first: ${quarters.join(' ')}) | asks ${asks.toFixed(1)}/peer | sharer ${pct(sharerUse)} | held ${pct(held / Math.max(1, (present.length - 1) * chunkCount))} | ${complete}/${present.length - 1} complete`;
   };
 }
