@@ -141,9 +141,20 @@ export function item(page: Page, name: string) {
   return page.locator(`[data-testid=item][data-name="${name.replace(/"/g, '\\"')}"]`);
 }
 
+/** Longest wait from clicking Save to the browser's download (ms): a 256 MiB save reads its chunks and builds its Blob within this on a loaded 2-core machine. */
+const saveTimeoutMs = 120_000;
+
 /** Clicks Save on an item and returns the SHA-256 and size of the file the browser downloaded. */
 export async function saveItem(page: Page, name: string): Promise<{ sha256: string; size: number; fileName: string }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), item(page, name).locator('[data-testid=item-save]').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: saveTimeoutMs }).catch(async (error: unknown) => {
+      // Say what the page showed, so a save that never became a download can be told from a lost click.
+      const row = await item(page, name).innerText({ timeout: 5_000 }).catch(() => '(no row)');
+      const errors = await page.locator('[data-testid=error]').allInnerTexts().catch(() => []);
+      throw new Error(`no download ${saveTimeoutMs / 1000} s after Save on "${name}"; the row said: ${row.replace(/\s+/g, ' ')}; errors shown: ${JSON.stringify(errors)}`, { cause: error });
+    }),
+    item(page, name).locator('[data-testid=item-save]').click(),
+  ]);
   const path = await download.path();
   const bytes = readFileSync(path);
   return { sha256: sha256Hex(bytes), size: bytes.length, fileName: download.suggestedFilename() };
