@@ -144,17 +144,39 @@ export function item(page: Page, name: string) {
 /** Longest wait from clicking Save to the browser's download (ms): a 256 MiB save reads its chunks and builds its Blob within this on a loaded 2-core machine. */
 const saveTimeoutMs = 120_000;
 
+/** A click on Save that shows no save in progress and no download after this long (ms) is taken as lost, and clicked again once. */
+const lostSaveClickMs = 20_000;
+
+/** What the page shows of a save: the item's row, saves being prepared, and error notices. */
+async function saveState(page: Page, name: string): Promise<{ row: string; preparing: number; errors: string[] }> {
+  const row = await item(page, name).innerText({ timeout: 5_000 }).catch(() => '(no row)');
+  const preparing = await page.locator('[data-testid=save-progress]').count();
+  const errors = await page.locator('[data-testid=error]').allInnerTexts().catch(() => []);
+  return { row: row.replace(/\s+/g, ' '), preparing, errors };
+}
+
 /** Clicks Save on an item and returns the SHA-256 and size of the file the browser downloaded. */
 export async function saveItem(page: Page, name: string): Promise<{ sha256: string; size: number; fileName: string }> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: saveTimeoutMs }).catch(async (error: unknown) => {
-      // Say what the page showed, so a save that never became a download can be told from a lost click.
-      const row = await item(page, name).innerText({ timeout: 5_000 }).catch(() => '(no row)');
-      const errors = await page.locator('[data-testid=error]').allInnerTexts().catch(() => []);
-      throw new Error(`no download ${saveTimeoutMs / 1000} s after Save on "${name}"; the row said: ${row.replace(/\s+/g, ' ')}; errors shown: ${JSON.stringify(errors)}`, { cause: error });
-    }),
-    item(page, name).locator('[data-testid=item-save]').click(),
-  ]);
+  const startedMs = Date.now();
+  const downloaded = page.waitForEvent('download', { timeout: saveTimeoutMs });
+  downloaded.catch(() => undefined); // awaited below
+  await item(page, name).locator('[data-testid=item-save]').click();
+  const early = await Promise.race([downloaded, new Promise<null>((resolve) => setTimeout(() => resolve(null), lostSaveClickMs))]).catch(() => null);
+  if (early === null) {
+    const state = await saveState(page, name);
+    // Nothing prepared and nothing downloaded: the click went nowhere (said, so a repeat is visible), so click once more.
+    if (state.preparing === 0 && state.errors.length === 0) {
+      console.warn(`saveItem: no save and no download ${lostSaveClickMs / 1000} s after clicking Save on "${name}" (row: ${state.row}); clicking again`);
+      await item(page, name).locator('[data-testid=item-save]').click();
+    }
+  }
+  const download = await downloaded.catch(async (error: unknown) => {
+    const state = await saveState(page, name);
+    throw new Error(
+      `no download ${((Date.now() - startedMs) / 1000).toFixed(0)} s after Save on "${name}"; the row said: ${state.row}; saves being prepared: ${state.preparing}; errors shown: ${JSON.stringify(state.errors)}`,
+      { cause: error },
+    );
+  });
   const path = await download.path();
   const bytes = readFileSync(path);
   return { sha256: sha256Hex(bytes), size: bytes.length, fileName: download.suggestedFilename() };
