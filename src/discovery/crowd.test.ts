@@ -42,7 +42,7 @@ describe('rooms of hundreds', () => {
     expect(Math.max(...[...old, 'newcomer'].map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
   }, 30_000); // 41 peers' signing and verifying: ~3 s alone, more beside other test files on 2 cores
 
-  it('a newcomer to a full room bigger than the relay’s sample is rescued as often as in a small room', async () => {
+  it('newcomers to a full room bigger than the relay’s sample are rescued as often as in a small room', async () => {
     const sample = 10;
     const { sim, relay, join, degree, published } = room({ ...small, randomLinks: 0, helloRecipients: sample });
     const old = names(40, 'full');
@@ -52,18 +52,23 @@ describe('rooms of hundreds', () => {
     // Every member heard of most of the room; from now on a hello reaches `sample` of them, as in a big room.
     relay.setSample({ maxRecipients: sample, random: seededRandom(22) });
     const full = new Set(old.filter((name) => degree(name) >= small.capLinks));
-    const before = published().length;
-    const newcomer = await join('newcomer');
-    await sim.runFor(small.rescueDelayMs * 2);
-    const rescuers = published()
-      .slice(before)
-      .filter(([from, to, type]) => to === 'newcomer' && type === 'hello' && full.has(from));
-    // Each full member it reached rescues with chance rescuersPerNeedyPeer / sample, not / 40.
     expect(full.size).toBeGreaterThan(old.length / 2);
-    expect(rescuers.length).toBeGreaterThanOrEqual(small.minLinks);
-    await sim.runUntil(() => degree('newcomer') >= small.minLinks, 20_000, 'newcomer links');
-    expect(newcomer.events).not.toContain('needy-hello');
-  }, 30_000);
+    // Rescues are drawn by chance, so four newcomers, one after another, and their rescuers counted together.
+    const newcomers = names(4, 'newcomer');
+    let rescuers = 0;
+    for (const name of newcomers) {
+      const before = published().length;
+      await join(name);
+      await sim.runFor(small.rescueDelayMs * 2);
+      rescuers += published()
+        .slice(before)
+        .filter(([from, to, type]) => to === name && type === 'hello' && full.has(from)).length;
+      await sim.runUntil(() => degree(name) >= small.minLinks, 20_000, `${name} links`);
+    }
+    // Each full member a hello reached rescues with chance rescuersPerNeedyPeer / sample (6 / 10), not / 40
+    // (6 / 40): measured 18–28 rescuing hellos for the four in six runs; with the chance over all 40 heard of, under 10.
+    expect(rescuers).toBeGreaterThanOrEqual(10);
+  }, 60_000);
 
   it('invited by 120 members at once, a tab declines within its budget and lets the rest lapse: never past the relay’s rate limit', async () => {
     const { sim, relay, join, published } = room();
