@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
 
 /** The page under test, served by the relay from global setup. */
 export function appUrl(): string {
@@ -148,16 +148,24 @@ const saveTimeoutMs = 120_000;
 const lostSaveClickMs = 20_000;
 
 /** What the page shows of a save: the item's row, saves being prepared, and error notices. */
-async function saveState(page: Page, name: string): Promise<{ row: string; preparing: number; errors: string[] }> {
+async function saveState(page: Page, name: string): Promise<{ row: string; preparing: number; checked: string[]; errors: string[] }> {
   const row = await item(page, name).innerText({ timeout: 5_000 }).catch(() => '(no row)');
-  const preparing = await page.locator('[data-testid=save-progress]').count();
+  const progress = page.locator('[data-testid=save-progress]');
+  const preparing = await progress.count();
+  const checked = await progress
+    .evaluateAll((nodes) => nodes.map((n) => `${(n as HTMLElement).dataset.doneBytes ?? '?'} of ${(n as HTMLElement).dataset.totalBytes ?? '?'} bytes`))
+    .catch(() => []);
   const errors = await page.locator('[data-testid=error]').allInnerTexts().catch(() => []);
-  return { row: row.replace(/\s+/g, ' '), preparing, errors };
+  return { row: row.replace(/\s+/g, ' '), preparing, checked, errors };
 }
 
 /** Clicks Save on an item and returns the SHA-256 and size of the file the browser downloaded. */
 export async function saveItem(page: Page, name: string): Promise<{ sha256: string; size: number; fileName: string }> {
   const startedMs = Date.now();
+  // What the page says of its saves (a read that stalled, a chunk given up) goes into this test's output.
+  const said: string[] = [];
+  const listen = (message: ConsoleMessage): void => void (message.text().includes('swarmdrop: saving') && said.push(message.text()));
+  page.on('console', listen);
   const downloaded = page.waitForEvent('download', { timeout: saveTimeoutMs });
   downloaded.catch(() => undefined); // awaited below
   await item(page, name).locator('[data-testid=item-save]').click();
@@ -170,13 +178,16 @@ export async function saveItem(page: Page, name: string): Promise<{ sha256: stri
       await item(page, name).locator('[data-testid=item-save]').click();
     }
   }
-  const download = await downloaded.catch(async (error: unknown) => {
-    const state = await saveState(page, name);
-    throw new Error(
-      `no download ${((Date.now() - startedMs) / 1000).toFixed(0)} s after Save on "${name}"; the row said: ${state.row}; saves being prepared: ${state.preparing}; errors shown: ${JSON.stringify(state.errors)}`,
-      { cause: error },
-    );
-  });
+  const download = await downloaded
+    .catch(async (error: unknown) => {
+      const state = await saveState(page, name);
+      throw new Error(
+        `no download ${((Date.now() - startedMs) / 1000).toFixed(0)} s after Save on "${name}"; the row said: ${state.row}; saves being prepared: ${state.preparing} (checked ${state.checked.join(', ') || 'nothing'}); errors shown: ${JSON.stringify(state.errors)}; the page said: ${JSON.stringify(said)}`,
+        { cause: error },
+      );
+    })
+    .finally(() => page.off('console', listen));
+  for (const line of said) console.warn(`saveItem "${name}": ${line}`);
   const path = await download.path();
   const bytes = readFileSync(path);
   return { sha256: sha256Hex(bytes), size: bytes.length, fileName: download.suggestedFilename() };

@@ -4,7 +4,7 @@
 // Nothing big is copied: a file is a slice of a Blob of the stored chunk Blobs, and a ZIP copies only
 // small files (into a few segments, src/core/zip/zip-builder.ts).
 import { chunkContentStart, filesChunkRange, type ChunkSpan } from '../core/chunk-layout';
-import { checkContent, type ChunkFault } from '../core/content-check';
+import { checkContent, type ChunkFault, type ReadStall } from '../core/content-check';
 import type { SignedManifest } from '../core/manifest';
 import { isFolderItem } from '../core/share-plan';
 import { crc32 } from '../core/zip/crc32';
@@ -33,6 +33,8 @@ export interface SaveOptions {
   readonly signal?: AbortSignal;
   /** Modification time written into a ZIP. */
   readonly modified?: Date;
+  /** Told when a read of the stored chunks stalled and was given up (src/core/content-check.ts). */
+  readonly onStall?: (stall: ReadStall) => void;
 }
 
 /** The name a save is offered under. */
@@ -121,6 +123,7 @@ export async function buildSave(deps: SaverDeps, signed: SignedManifest, target:
     ...(zip && { onSpan: zip.onSpan }),
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.signal && { signal: options.signal }),
+    ...(options.onStall && { onStall: options.onStall }),
   });
   if (check.faults.size > 0) throw new ChunkFaultsError(check.faults);
   return zip ? zip.finish() : fileBlob(firstFile);

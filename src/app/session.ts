@@ -6,6 +6,7 @@ import type { Report } from '../core/reports';
 import type { SignedManifest } from '../core/manifest';
 import { planShares, type FolderFile } from '../core/share-plan';
 import { chunkSpans } from '../core/chunk-layout';
+import type { ReadStall } from '../core/content-check';
 import { buildSave, ChunkFaultsError, saveBytes, saveFileName, type SaveTarget, type SaverDeps } from './item-saver';
 import { createSecret } from '../core/room-keys';
 import { createDerivedStore, type ExternalStore } from '../core/store';
@@ -131,7 +132,13 @@ export function createSession(deps: SessionDeps): Session {
     };
     progress(0);
     try {
-      deps.offerDownload(await buildSave(deps, signed, target, { signal: controller.signal, onProgress: progress }), fileName);
+      const onStall = ({ source, chunkIndex, afterMs }: ReadStall): void =>
+        console.warn(
+          source === 'stream'
+            ? `swarmdrop: saving "${fileName}": the stored chunks' byte stream gave nothing for ${afterMs / 1000} s at chunk ${chunkIndex}; reading them one by one instead`
+            : `swarmdrop: saving "${fileName}": stored chunk ${chunkIndex} gave nothing for ${afterMs / 1000} s; it will be fetched again`,
+        );
+      deps.offerDownload(await buildSave(deps, signed, target, { signal: controller.signal, onProgress: progress, onStall }), fileName);
     } catch (error) {
       if (controller.signal.aborted) return;
       if (error instanceof ChunkFaultsError) await refetch(signed, name, error);

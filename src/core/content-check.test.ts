@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chunkSpans } from './chunk-layout';
-import { checkContent } from './content-check';
+import { createManualClock } from './clock';
+import { checkContent, chunkReadStallMs, streamReadStallMs, type ContentCheck, type ReadStall } from './content-check';
 import { createManifest, readSpansByRange, type SignedManifest } from './manifest';
 import { crc32 } from './zip/crc32';
+import { createTimeRunner } from '../test-support/fake-time';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -81,5 +83,36 @@ describe('checkContent', () => {
     const controller = new AbortController();
     controller.abort(new Error('cancelled'));
     await expect(checkContent({ manifest: signed.manifest, firstChunk: 0, endChunk: 5, chunks: all, signal: controller.signal })).rejects.toThrow('cancelled');
+  });
+
+  it('gives up a stream that stops answering and a chunk that never reads, and says so: the save ends instead of hanging', async () => {
+    const { signed, contents } = await item([2500, 10, 3000], 1000);
+    const chunks = chunksOf(signed, contents); // 6 chunks
+    // The stream answers nothing, ever; chunk 3 read on its own answers nothing either.
+    const silent = new ReadableStream<Uint8Array>({ type: 'bytes', pull: () => new Promise<void>(() => undefined) });
+    vi.spyOn(Blob.prototype, 'stream').mockReturnValue(silent as ReturnType<Blob['stream']>);
+    (chunks[3] as Blob).arrayBuffer = () => new Promise<ArrayBuffer>(() => undefined);
+    const clock = createManualClock();
+    const stalls: ReadStall[] = [];
+    const progress: number[] = [];
+    let check: ContentCheck | null = null;
+    void checkContent({
+      manifest: signed.manifest,
+      firstChunk: 0,
+      endChunk: 6,
+      chunks,
+      clock,
+      onStall: (stall) => stalls.push(stall),
+      onProgress: (done) => progress.push(done),
+    }).then((c) => (check = c));
+    const time = createTimeRunner(clock, () => new Promise((resolve) => setTimeout(resolve, 5)));
+    await time.runUntil(() => check !== null, streamReadStallMs + chunkReadStallMs, 'end of the check');
+    expect(stalls).toEqual([
+      { source: 'stream', chunkIndex: 0, afterMs: streamReadStallMs },
+      { source: 'chunk', chunkIndex: 3, afterMs: chunkReadStallMs },
+    ]);
+    expect([...((check as ContentCheck | null)?.faults ?? [])]).toEqual([[3, 'unreadable']]);
+    expect(progress).toEqual([1000, 2000, 3000, 4000, 4510]); // every other chunk (the last holds 510 bytes) was read on its own and checked
+    expect(clock.pending()).toEqual([]); // no timer left behind
   });
 });

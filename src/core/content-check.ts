@@ -7,9 +7,14 @@
 // one stream per save, whatever the file count (Chromium 156 stops answering after too many Blob
 // streams in one page: see blob-stream.ts), and no garbage buffer per chunk (a `slice().arrayBuffer()`
 // per megabyte peaked at 125 MB of heap saving 600 MB; the reused buffer at 7 MB).
+//
+// A read that gives nothing for long is given up rather than waited on forever: a save that hangs
+// with its progress bar frozen is worse than one that reads more slowly (a stalled stream hands the
+// rest to chunk-by-chunk reads) or names a chunk to fetch again (a chunk that cannot be read alone).
 import { openBlobStream } from './blob-stream';
 import { bytesEqual, sha256 } from './bytes';
 import { chunkLength, chunkSpans, type ChunkSpan } from './chunk-layout';
+import { systemClock, type Clock } from './clock';
 import { chunkHash, type Manifest } from './manifest';
 
 /** What to check: chunks [first, end) of an item. */
@@ -28,6 +33,10 @@ export interface ContentCheckRequest {
   readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Stops the pass early (the promise rejects with the signal's reason). */
   readonly signal?: AbortSignal;
+  /** Times the reads (default: the system clock). */
+  readonly clock?: Clock;
+  /** Told when a read gave nothing within its stall limit, and what is done instead. */
+  readonly onStall?: (stall: ReadStall) => void;
 }
 
 /** Why a chunk cannot be used. */
@@ -36,6 +45,33 @@ export type ChunkFault = 'missing' | 'unreadable' | 'damaged';
 /** The outcome: faults by chunk index (empty when all is well). */
 export interface ContentCheck {
   readonly faults: ReadonlyMap<number, ChunkFault>;
+}
+
+/** A read given up: the stream's (the rest is read chunk by chunk) or one chunk's (it counts as unreadable). */
+export interface ReadStall {
+  readonly source: 'stream' | 'chunk';
+  readonly chunkIndex: number;
+  readonly afterMs: number;
+}
+
+/** A stream read that gives nothing for this long (ms) is given up: a 1 MiB read takes well under a second, even on a loaded 2-core machine. */
+export const streamReadStallMs = 15_000;
+
+/** A chunk read on its own that gives nothing for this long (ms) counts as unreadable, so the save ends and the chunk is fetched again. */
+export const chunkReadStallMs = 30_000;
+
+/** The read's bytes; null if it fails, or if it gives nothing within `ms` (then `onStalled` is called). */
+async function readWithin(clock: Clock, ms: number, read: Promise<Uint8Array>, onStalled: () => void): Promise<Uint8Array | null> {
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => (timer = clock.setTimeout(() => resolve('stalled'), ms)));
+  try {
+    const outcome = await Promise.race([read.catch(() => null), stalled]);
+    if (outcome !== 'stalled') return outcome;
+    onStalled();
+    return null;
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+  }
 }
 
 /** Reads the next chunk's bytes into a buffer; throws if the source cannot be read. */
@@ -52,7 +88,9 @@ const readWhole: ChunkReader = async (blob) => new Uint8Array(await blob.arrayBu
 
 /** Checks the chunks a save needs; see the file comment. */
 export async function checkContent(request: ContentCheckRequest): Promise<ContentCheck> {
-  const { manifest, firstChunk, endChunk, chunks, signal } = request;
+  const { manifest, firstChunk, endChunk, chunks, signal, clock = systemClock } = request;
+  const read = (source: ReadStall['source'], chunkIndex: number, afterMs: number, bytes: Promise<Uint8Array>) =>
+    readWithin(clock, afterMs, bytes, () => request.onStall?.({ source, chunkIndex, afterMs }));
   const faults = new Map<number, ChunkFault>();
   const usable: { index: number; blob: Blob; length: number }[] = [];
   let totalBytes = 0;
@@ -74,14 +112,15 @@ export async function checkContent(request: ContentCheckRequest): Promise<Conten
       let bytes: Uint8Array | null = null;
       if (stream) {
         // A stream cannot go past a failed read: from here on each chunk is read on its own, this one first.
-        bytes = await stream.read(blob, length).catch(() => null);
+        // A stalled read is given up the same way (closing the stream ends it).
+        bytes = await read('stream', index, streamReadStallMs, stream.read(blob, length));
         if (!bytes) {
           stream.close();
           stream = null;
         }
       }
       // The fault names the chunk; the engine's own error says nothing more useful to the person.
-      bytes ??= await readWhole(blob, length).catch(() => null);
+      bytes ??= await read('chunk', index, chunkReadStallMs, readWhole(blob, length));
       signal?.throwIfAborted();
       if (!bytes) {
         faults.set(index, 'unreadable');
