@@ -3,7 +3,7 @@
 import { fluidBound, type FluidBound } from '../src/test-support/fluid-bound';
 import type { HomeLink } from './nat-lab';
 import type { TimelineEvent } from './shaped-swarm-page';
-import type { ShareResult } from './shaped-swarm';
+import type { ShareResult, Startup } from './shaped-swarm';
 
 /** Issue 22's room: the sharer (home 0) ↑4/↓40 Mbit/s, six friends ↑1, 2, 2, 4, 4, 8 and ↓20–50 Mbit/s. */
 export const issueHomes: readonly { readonly role: string; readonly link: HomeLink }[] = [
@@ -91,6 +91,26 @@ function sinceFirstLink(result: ShareResult, figures: ShareFigures): string {
   return `${swarmSeconds.toFixed(1)} s, ${(swarmSeconds / figures.bound.boundSeconds).toFixed(2)}× T*`;
 }
 
+/** The median over the friends of one step of their pages' start. */
+function medianStep(result: ShareResult, step: keyof Startup): string {
+  const values = result.friends.flatMap((friend) => (friend.startup[step] === null ? [] : [friend.startup[step]])).sort((a, b) => a - b);
+  return seconds(values[Math.floor((values.length - 1) / 2)] ?? null);
+}
+
+/** Where the friends' first seconds went, each step as the median over the friends, from their start. */
+function startupLine(result: ShareResult): string {
+  const steps: [keyof Startup, string][] = [
+    ['navigation', 'navigation began'],
+    ['scriptsFetched', 'scripts fetched'],
+    ['domReady', 'document ready'],
+    ['relayOpen', 'relay socket open'],
+    ['relayMessage', 'first relay message'],
+    ['firstAttempt', 'first connection attempt'],
+    ['linkOpen', 'link open'],
+  ];
+  return `the friends' start, median from their start: ${steps.map(([step, label]) => `${label} ${medianStep(result, step)}`).join(', ')}`;
+}
+
 /** One row per friend (link, done, first piece, its own penalties, its link's queue drops), then the share's figures. */
 export function shareLines(result: ShareResult, fileBytes: number, links: readonly HomeLink[]): string[] {
   const figures = shareFigures(result, fileBytes, links);
@@ -120,6 +140,7 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
     `from the first link opening (${seconds(firstLinkSeconds(result))}, page loads and connecting before it) to all done: ${sinceFirstLink(result, figures)}`,
     `sharer sent ${figures.sharerSentFiles.toFixed(2)}× F by its page's counters, ${figures.sharerWireFiles.toFixed(2)}× F on its wire (IP bytes); its uplink dropped ${sharerDrops} packets`,
     `first verified piece after the link opened: ${result.friends.map((friend) => seconds(friend.firstPieceSeconds)).join(', ')} (the page's item row, sampled as the UI updates: ≤ 250 ms late)`,
+    startupLine(result),
   ];
 }
 

@@ -27,6 +27,29 @@ export const timelineKey = 'swarmdropLabTimeline';
 export function recordTimeline(): void {
   const timeline: PageTimeline = { events: [], firstHeldMs: null, completeMs: null, uploadedTo: {} };
   (window as unknown as Record<string, PageTimeline>)['swarmdropLabTimeline'] = timeline; // timelineKey: init scripts cannot import
+  // The page's first seconds, marked here since the app logs none of them: when navigation began,
+  // when its scripts had arrived and when the document was ready, when a relay socket first opened
+  // and first brought a message.
+  const mark = (name: string, atMs = Date.now()): void => void timeline.events.push({ name, fields: {}, atMs });
+  mark('lab:navigation', Math.round(performance.timeOrigin));
+  document.addEventListener(
+    'DOMContentLoaded',
+    () => {
+      mark('lab:dom-ready');
+      // When the app's scripts had arrived (network), as against when they had run (document ready: CPU).
+      const scripts = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.js'));
+      if (scripts.length > 0) mark('lab:scripts-fetched', Math.round(performance.timeOrigin + Math.max(...scripts.map((entry) => (entry as PerformanceResourceTiming).responseEnd))));
+    },
+    { once: true },
+  );
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.addEventListener('open', () => mark('lab:relay-open'), { once: true });
+      this.addEventListener('message', () => mark('lab:relay-message'), { once: true });
+    }
+  };
   const debug = console.debug.bind(console);
   console.debug = (...args: unknown[]) => {
     if (args[0] === 'swarmdrop') {

@@ -90,6 +90,8 @@ export interface FriendResult {
   readonly linkOpenSeconds: number | null;
   /** The same to its first connection attempt (first ICE state): page load, relay and hellos before it, ICE and DTLS after. */
   readonly firstAttemptSeconds: number | null;
+  /** Seconds from the friends' start to each step of its page's start (the lab's marks and the app's first events). */
+  readonly startup: Startup;
   readonly sha256: string | null;
   readonly events: readonly TimelineEvent[];
 }
@@ -164,6 +166,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
           firstPieceSeconds: timeline.firstHeldMs === null || linkOpenMs === undefined ? null : (timeline.firstHeldMs - linkOpenMs) / 1000,
           linkOpenSeconds: linkOpenMs === undefined ? null : (linkOpenMs - startMs) / 1000,
           firstAttemptSeconds: firstAttemptMs === undefined ? null : (firstAttemptMs - startMs) / 1000,
+          startup: startupOf(timeline.events, startMs),
           sha256: left ? null : (await saveItem(friend.page, plan.file.name)).sha256,
           events: timeline.events,
         };
@@ -181,6 +184,34 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
   } finally {
     await Promise.all(pages.map((page) => page.context.close().catch(() => undefined)));
   }
+}
+
+/** The steps of a page's start, in order, as seconds from the friends' start (null: not seen). */
+export interface Startup {
+  readonly navigation: number | null;
+  readonly scriptsFetched: number | null;
+  readonly domReady: number | null;
+  readonly relayOpen: number | null;
+  readonly relayMessage: number | null;
+  readonly firstAttempt: number | null;
+  readonly linkOpen: number | null;
+}
+
+/** Where a page's first seconds went, from its timeline. */
+function startupOf(events: readonly TimelineEvent[], startMs: number): Startup {
+  const at = (name: string): number | null => {
+    const atMs = events.find((event) => event.name === name)?.atMs;
+    return atMs === undefined ? null : (atMs - startMs) / 1000;
+  };
+  return {
+    navigation: at('lab:navigation'),
+    scriptsFetched: at('lab:scripts-fetched'),
+    domReady: at('lab:dom-ready'),
+    relayOpen: at('lab:relay-open'),
+    relayMessage: at('lab:relay-message'),
+    firstAttempt: at('ice-state'),
+    linkOpen: at('link-open'),
+  };
 }
 
 /** A friend's departure: when, holding how much, and what its page had recorded. */
