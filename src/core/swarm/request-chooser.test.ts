@@ -86,6 +86,13 @@ describe('chooseRequests', () => {
       peers: [{ id: 'S', holds: { x: '11' } }, { id: 'D', holds: { x: '10' } }],
       expected: ['S x 1', 'D x 0'],
     },
+    {
+      // (with one seeder, T would get nothing: 0 and 1 would be D's alone; D's pair is endgame's duplicates)
+      name: 'two seeders are asked like anyone: neither is kept for what only seeders hold',
+      items: [x4([3, 3, 2, 2])],
+      peers: [{ id: 'S', holds: { x: '1111' } }, { id: 'T', holds: { x: '1111' } }, { id: 'D', holds: { x: '1100' } }],
+      expected: ['S x 2', 'S x 3', 'T x 0', 'T x 1', 'D x 0', 'D x 1'],
+    },
     { name: 'endgame: every missing chunk claimed, requests duplicated', items: [{ id: 'x', have: '00', availability: [2, 2] }], peers: [{ id: 'A', holds: { x: '11' } }], open: ['B x 0', 'B x 1'], expected: ['A x 0', 'A x 1'] },
     { name: 'endgame: a chunk asked of the most peers allowed is left', items: [{ id: 'x', have: '00', availability: [3, 3] }], peers: [{ id: 'A', holds: { x: '11' } }], open: ['B x 0', 'C x 0', 'B x 1'], expected: ['A x 1'] },
     { name: 'no endgame while a chunk is unclaimed', items: [{ id: 'x', have: '000', availability: [2, 2, 0] }], peers: [{ id: 'A', holds: { x: '110' } }], open: ['B x 0', 'B x 1'], expected: [] },
