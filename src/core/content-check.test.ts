@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chunkSpans } from './chunk-layout';
 import { createManualClock } from './clock';
-import { checkContent, chunkReadStallMs, streamReadStallMs, type ContentCheck, type ReadStall } from './content-check';
+import { checkContent, chunkReadStallMs, streamReadStallMs, type ReadStall } from './content-check';
 import { createManifest, readSpansByRange, type SignedManifest } from './manifest';
 import { crc32 } from './zip/crc32';
-import { createTimeRunner } from '../test-support/fake-time';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -95,8 +94,7 @@ describe('checkContent', () => {
     const clock = createManualClock();
     const stalls: ReadStall[] = [];
     const progress: number[] = [];
-    let check: ContentCheck | null = null;
-    void checkContent({
+    const checked = checkContent({
       manifest: signed.manifest,
       firstChunk: 0,
       endChunk: 6,
@@ -104,14 +102,21 @@ describe('checkContent', () => {
       clock,
       onStall: (stall) => stalls.push(stall),
       onProgress: (done) => progress.push(done),
-    }).then((c) => (check = c));
-    const time = createTimeRunner(clock, () => new Promise((resolve) => setTimeout(resolve, 5)));
-    await time.runUntil(() => check !== null, streamReadStallMs + chunkReadStallMs, 'end of the check');
+    });
+    // Fake time moves only once the check waits on the silent read alone: the other reads and hashes
+    // are real work, which a loaded machine may take many milliseconds to finish.
+    const waitsOnlyFor = async (timerMs: number, doneBytes: number): Promise<void> =>
+      vi.waitFor(() => expect([progress.at(-1) ?? 0, clock.pending()]).toEqual([doneBytes, [timerMs]]), { timeout: 10_000, interval: 5 });
+    await waitsOnlyFor(streamReadStallMs, 0);
+    clock.advance(streamReadStallMs);
+    await waitsOnlyFor(chunkReadStallMs, 3000); // chunks 0-2 read one by one, then chunk 3's read hangs
+    clock.advance(chunkReadStallMs);
+    const check = await checked;
     expect(stalls).toEqual([
       { source: 'stream', chunkIndex: 0, afterMs: streamReadStallMs },
       { source: 'chunk', chunkIndex: 3, afterMs: chunkReadStallMs },
     ]);
-    expect([...((check as ContentCheck | null)?.faults ?? [])]).toEqual([[3, 'unreadable']]);
+    expect([...check.faults]).toEqual([[3, 'unreadable']]);
     expect(progress).toEqual([1000, 2000, 3000, 4000, 4510]); // every other chunk (the last holds 510 bytes) was read on its own and checked
     expect(clock.pending()).toEqual([]); // no timer left behind
   });
