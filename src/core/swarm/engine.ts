@@ -164,7 +164,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     },
     options.stallCheckIntervalMs ?? stallCheckIntervalMs,
   );
-  // Uploads are paced below the uplink once a queue shows on it (uplink-pacer.ts); the person's limit stays a cap on top.
+  // While we download, uploads are paced below the uplink once a queue shows on it (uplink-pacer.ts); the person's limit stays a cap on top.
   const pacer = createUplinkPacer();
   let pacedBytes = uploads.takenBytes();
   let lastPaceStepMs = now();
@@ -181,7 +181,8 @@ export function createSwarm(options: SwarmOptions): Swarm {
       pacer.sent(uploads.takenBytes() - pacedBytes);
       pacedBytes = uploads.takenBytes();
       const before = pace;
-      pace = pacer.step(t, t - lastPaceStepMs, delays);
+      const downloading = [...peers.values()].some((peer) => !peer.closed && peer.downSpeed.bytesPerSecond() > 0);
+      pace = pacer.step(t, t - lastPaceStepMs, delays, downloading);
       if (pace !== null && (before === null || pace < before)) log('upload-paced', { bytesPerSecond: Math.round(pace) });
       uploads.setPace(pace);
       lastPaceStepMs = t;

@@ -2,20 +2,21 @@
 // a queue on one peer's uplink (its link alone delayed) does not, and a quiet queue lets us speed up.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock';
-import { createRecentRoundTrip, createRoundTripFloor, createUplinkPacer, currentRoundTripWindowMs, minPaceBytesPerSecond, paceDecreaseFactor, paceHoldMs, paceIncreaseFactor, roundTripFloorWindowMs } from './uplink-pacer';
+import { createRecentRoundTrip, createRoundTripFloor, createUplinkPacer, currentRoundTripWindowMs, minPaceBytesPerSecond, paceDecreaseFactor, paceHoldMs, paceIncreaseFactor, roundTripFloorWindowMs, targetQueueDelayMs } from './uplink-pacer';
 import { createUploadLimiter } from './upload-limiter';
 
 const quiet = { roundTripMs: 12, baseRoundTripMs: 10 };
-const queued = { roundTripMs: 110, baseRoundTripMs: 10 };
+/** A queue well past the target on a link. */
+const queued = { roundTripMs: 10 + targetQueueDelayMs + 100, baseRoundTripMs: 10 };
 
-/** Steps a pacer once a second, having sent `bytesPerSecond` in each. */
+/** Steps a pacer once a second, having sent `bytesPerSecond` in each (while downloading, unless told). */
 function stepper() {
   const pacer = createUplinkPacer();
   let nowMs = 0;
-  return (bytesPerSecond: number, links: { roundTripMs: number; baseRoundTripMs: number }[]) => {
+  return (bytesPerSecond: number, links: { roundTripMs: number; baseRoundTripMs: number }[], downloading = true) => {
     pacer.sent(bytesPerSecond);
     nowMs += 1000;
-    return pacer.step(nowMs, 1000, links);
+    return pacer.step(nowMs, 1000, links, downloading);
   };
 }
 
@@ -37,6 +38,22 @@ describe('uplink pacer', () => {
   it('ignores a queue on one peer’s uplink: our own delays every link, theirs only one', () => {
     const step = stepper();
     expect(step(500_000, [queued, quiet, queued])).toBeNull();
+  });
+
+  it('takes a delay as deep as a full home router queue on every link for the peers’ queues, not ours', () => {
+    // The shaped lab: every friend's uplink full (tbf queues up to 100 ms), each in its own link's round trip.
+    const step = stepper();
+    const peersQueued = { roundTripMs: 10 + 90, baseRoundTripMs: 10 }; // 90 ms: most of tbf's 100 ms queue
+    for (let i = 0; i < 10; i++) expect(step(500_000, [peersQueued, peersQueued, peersQueued])).toBeNull();
+  });
+
+  it('never paces while nothing downloads (a seeder has no downloads to protect), and starts afresh when one does', () => {
+    const step = stepper();
+    expect(step(500_000, [queued, queued])).toBe(500_000 * paceDecreaseFactor);
+    expect(step(400_000, [queued, queued], false)).toBeNull(); // the download ended: the pace goes
+    for (let i = 0; i < 5; i++) expect(step(500_000, [queued, queued], false)).toBeNull();
+    // Downloading again: no hold is left over, so the lasting queue slows us at once, from what we sent.
+    expect(step(450_000, [queued, queued])).toBe(450_000 * paceDecreaseFactor);
   });
 
   it('grows the pace while the queue is quiet and we use it, and never goes below the floor', () => {
@@ -78,11 +95,11 @@ describe('recent round trip', () => {
     const floor = createRoundTripFloor();
     const paces: (number | null)[] = [];
     // One sample every ~2.5 s, read at each 1 s step; a spike at 5 s, a queue from 20 s on.
-    const sampleAt = (t: number) => (t >= 20_000 ? 110 : t >= 5_000 && t < 7_500 ? 279 : 2);
+    const sampleAt = (t: number) => (t >= 20_000 ? 2 + targetQueueDelayMs + 50 : t >= 5_000 && t < 7_500 ? 2 + 3 * targetQueueDelayMs : 2);
     for (let t = 1_000; t <= 30_000; t += 1_000) {
       const sample = sampleAt(Math.floor(t / 2_500) * 2_500);
       pacer.sent(1_000_000);
-      paces.push(pacer.step(t, 1_000, [{ roundTripMs: recent.add(t, sample), baseRoundTripMs: floor.add(t, sample) }]));
+      paces.push(pacer.step(t, 1_000, [{ roundTripMs: recent.add(t, sample), baseRoundTripMs: floor.add(t, sample) }], true));
     }
     // paces[i] is the step at (i + 1) s: the spike never paced; the queue did within one window.
     const firstPacedAtMs = (paces.findIndex((pace) => pace !== null) + 1) * 1_000;

@@ -5,8 +5,12 @@
 // have, while a peer's queue delays only its own link, so the least delay over our links is ours.
 // Delay above the target lowers the pace below what we sent; a quiet queue lets it grow while we use it.
 
-/** Queueing delay we allow our uplink before we slow down: well under the ~100 ms a home router queues before it drops. */
-export const targetQueueDelayMs = 40;
+/**
+ * Queueing delay we allow before we slow down: LEDBAT's target (RFC 6817). A round trip also holds the
+ * peer's own uplink queue, and in a swarm of home links every peer's uplink is full: at 40 ms the shaped
+ * lab's sharer read its friends' queues (tbf's 100 ms) as its own and paced itself from 4 down to 1.3 Mbit/s.
+ */
+export const targetQueueDelayMs = 100;
 
 /** The pace never falls below this (bytes per second): 0.13 Mbit/s keeps every link alive while a queue drains. */
 export const minPaceBytesPerSecond = 16 * 1024;
@@ -86,8 +90,12 @@ export interface LinkDelay {
 export interface UplinkPacer {
   /** Bytes handed to links. */
   sent(bytes: number): void;
-  /** One step, `elapsedMs` after the last: returns the pace in bytes per second, or null while no queue was ever seen. */
-  step(nowMs: number, elapsedMs: number, links: readonly LinkDelay[]): number | null;
+  /**
+   * One step, `elapsedMs` after the last: returns the pace in bytes per second, or null while no queue
+   * was seen since we last downloaded. Pacing protects our own downloads, so while nothing arrives
+   * (`downloading` false: a seeder) there is no pace, and it starts afresh when downloads do.
+   */
+  step(nowMs: number, elapsedMs: number, links: readonly LinkDelay[], downloading: boolean): number | null;
 }
 
 /** Creates a pacer with no pace until a queue shows. */
@@ -99,9 +107,14 @@ export function createUplinkPacer(): UplinkPacer {
     sent(bytes) {
       sentBytes += bytes;
     },
-    step(nowMs, elapsedMs, links) {
+    step(nowMs, elapsedMs, links, downloading) {
       const sentRate = elapsedMs > 0 ? (sentBytes * 1000) / elapsedMs : 0;
       sentBytes = 0;
+      if (!downloading) {
+        pace = null;
+        holdUntilMs = -Infinity;
+        return pace;
+      }
       if (links.length === 0) return pace;
       const ownDelayMs = Math.min(...links.map((l) => Math.max(0, l.roundTripMs - l.baseRoundTripMs)));
       if (ownDelayMs > targetQueueDelayMs && nowMs >= holdUntilMs && sentRate > 0) {
