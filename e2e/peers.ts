@@ -78,6 +78,11 @@ export async function newPeerContext(
 export async function openTab(context: BrowserContext, url: string, beforeLoad?: (page: Page) => void): Promise<TestPeer> {
   const page = await context.newPage();
   beforeLoad?.(page);
+  return navigateTab(context, page, url);
+}
+
+/** Navigates a page already open in `context` (a blank tab) to `url`, recording the errors it reports from then on. */
+export async function navigateTab(context: BrowserContext, page: Page, url: string): Promise<TestPeer> {
   const consoleErrors: string[] = [];
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {

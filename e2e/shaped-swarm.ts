@@ -2,9 +2,9 @@
 // internet, one Chromium per home in the home's namespace, and one share from a sharer's home to
 // friends in the others, with what each page recorded (timeline, upload counters) and what crossed
 // each access link (tc and interface counters). Used by e2e/shaped-lab.spec.ts and the shaped-lab bench.
-import { expect, type Browser } from '@playwright/test';
+import { expect, type Browser, type BrowserContext } from '@playwright/test';
 import { createShapedLab, type HomeLink, type LinkCounters, type NatLab } from './nat-lab';
-import { newPeerContext, openTab, item, saveItem, shareFiles, type TestFile, type TestPeer } from './peers';
+import { newPeerContext, navigateTab, item, saveItem, shareFiles, type TestFile, type TestPeer } from './peers';
 import { labCertificate, launchInHome, startLabRelay, tlsEnv } from './reach-lab';
 import { recordTimeline, timelineKey, type PageTimeline, type TimelineEvent } from './shaped-swarm-page';
 import type { TestCertificate } from '../signaling/test-support/test-cert';
@@ -56,12 +56,33 @@ export interface SharePage extends TestPeer {
 }
 
 async function openSharePage(room: ShapedRoom, home: number, url: string): Promise<SharePage> {
+  return (await blankSharePage(room, home, new URL(url).origin)).open(url);
+}
+
+/** A home's browser window with a blank tab, not yet on the app. */
+interface BlankSharePage {
+  readonly context: BrowserContext;
+  open(url: string): Promise<SharePage>;
+}
+
+/**
+ * Opens a window (its own profile) with a blank tab in a home's browser. A friend's browser is already
+ * running when they open a link, so the share's clock starts after this: seven profiles starting at once
+ * on 2 cores took 3.5–8.4 s before a page began to navigate (the lab's "navigation began" mark).
+ */
+async function blankSharePage(room: ShapedRoom, home: number, origin: string): Promise<BlankSharePage> {
   const browser = room.browsers[home];
   if (!browser) throw new Error(`the room has no home ${home}`);
-  const context = await newPeerContext(browser, new URL(url).origin, {}, [recordTimeline], { loopbackOnly: false, media: true });
-  const peer = await openTab(context, url);
-  const timeline = (): Promise<PageTimeline> => peer.page.evaluate((key) => (window as unknown as Record<string, PageTimeline>)[key] as PageTimeline, timelineKey);
-  return { ...peer, home, timeline };
+  const context = await newPeerContext(browser, origin, {}, [recordTimeline], { loopbackOnly: false, media: true });
+  const page = await context.newPage();
+  return {
+    context,
+    async open(url) {
+      const peer = await navigateTab(context, page, url);
+      const timeline = (): Promise<PageTimeline> => peer.page.evaluate((key) => (window as unknown as Record<string, PageTimeline>)[key] as PageTimeline, timelineKey);
+      return { ...peer, home, timeline };
+    },
+  };
 }
 
 /** How one share runs: who shares, who fetches, what, and whether a friend leaves on the way. */
@@ -138,9 +159,16 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
     const sharer = await openSharePage(room, plan.sharer, room.url);
     pages.push(sharer);
     const link = await shareFiles(sharer, [plan.file]);
+    const blanks = await Promise.all(plan.friends.map((home) => blankSharePage(room, home, new URL(link).origin)));
     const before = await allCounters(room);
     const startMs = Date.now();
-    const friends = await Promise.all(plan.friends.map((home) => openSharePage(room, home, link)));
+    let friends: SharePage[];
+    try {
+      friends = await Promise.all(blanks.map((blank) => blank.open(link)));
+    } catch (error) {
+      await Promise.all(blanks.map((blank) => blank.context.close().catch(() => undefined)));
+      throw error;
+    }
     pages.push(...friends);
     const leaver = friends.find((friend) => friend.home === plan.leaver?.home);
     const leaving = leaver && plan.leaver ? leaveAt(leaver, plan.file, plan.leaver.atFraction, plan.timeoutMs) : Promise.resolve(null);
