@@ -40,13 +40,6 @@ describe('uplink pacer', () => {
     expect(step(500_000, [queued, quiet, queued])).toBeNull();
   });
 
-  it('takes a delay as deep as a full home router queue on every link for the peers’ queues, not ours', () => {
-    // The shaped lab: every friend's uplink full (tbf queues up to 100 ms), each in its own link's round trip.
-    const step = stepper();
-    const peersQueued = { roundTripMs: 10 + 90, baseRoundTripMs: 10 }; // 90 ms: most of tbf's 100 ms queue
-    for (let i = 0; i < 10; i++) expect(step(500_000, [peersQueued, peersQueued, peersQueued])).toBeNull();
-  });
-
   it('never paces while nothing downloads (a seeder has no downloads to protect), and starts afresh when one does', () => {
     const step = stepper();
     expect(step(500_000, [queued, queued])).toBe(500_000 * paceDecreaseFactor);

@@ -6,11 +6,11 @@
 // Delay above the target lowers the pace below what we sent; a quiet queue lets it grow while we use it.
 
 /**
- * Queueing delay we allow before we slow down: LEDBAT's target (RFC 6817). A round trip also holds the
- * peer's own uplink queue, and in a swarm of home links every peer's uplink is full: at 40 ms the shaped
- * lab's sharer read its friends' queues (tbf's 100 ms) as its own and paced itself from 4 down to 1.3 Mbit/s.
+ * Queueing delay we allow our uplink before we slow down: well under the ~100 ms a home router queues
+ * before it drops. At LEDBAT's 100 ms (RFC 6817) the shaped lab's 1–2 Mbit/s homes filled their queues
+ * until tbf dropped their own requests: 8 requests stalled against 0–2 at 40 ms.
  */
-export const targetQueueDelayMs = 100;
+export const targetQueueDelayMs = 40;
 
 /** The pace never falls below this (bytes per second): 0.13 Mbit/s keeps every link alive while a queue drains. */
 export const minPaceBytesPerSecond = 16 * 1024;
