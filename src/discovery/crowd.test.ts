@@ -35,10 +35,12 @@ describe('rooms of hundreds', () => {
     await sim.runUntil(() => degree('newcomer') >= small.minLinks, 20_000, 'newcomer links');
     await sim.runFor(small.inviteTimeoutMs * 2);
     const since = published().slice(before);
-    const invites = since.filter(([from, to, type]) => to === 'newcomer' && type === 'hello' && from !== 'newcomer');
+    // Peers that invited it, each once however many hellos it sent (a rescuer sends about two: measured
+    // 12 hellos from 6 peers; a CI run counted 21 hellos, over a bound meant for peers).
+    const inviters = new Set(since.filter(([from, to, type]) => to === 'newcomer' && type === 'hello' && from !== 'newcomer').map(([from]) => from));
     // The peers that still had room answer at once; of the full ones only a few rescue (about rescuersPerNeedyPeer).
-    expect(invites.length, `${withRoom} had room`).toBeLessThanOrEqual(withRoom + 3 * rescuersPerNeedyPeer);
-    expect(invites.length).toBeLessThan(old.length / 2);
+    expect(inviters.size, `${withRoom} had room`).toBeLessThanOrEqual(withRoom + 3 * rescuersPerNeedyPeer);
+    expect(inviters.size).toBeLessThan(old.length / 2);
     expect(degree('newcomer')).toBeGreaterThanOrEqual(small.minLinks);
     expect(Math.max(...[...old, 'newcomer'].map(degree))).toBeLessThanOrEqual(small.hardCapLinks);
   }, 30_000); // 41 peers' signing and verifying: ~3 s alone, more beside other test files on 2 cores
