@@ -42,10 +42,11 @@ const slowFriendBoundFactor = 5;
 /**
  * Requests the pages of case 1 may withdraw as stalled in all: issue 22's target is none, and runs here
  * measured 0, 0, 2 and 3 with seven browsers on 2 cores beside other work (a page starved of CPU for 10 s
- * stalls its peers' requests). The bound keeps the figure printed and a regression visible; the unit
- * tests (core/swarm/slow-links.test.ts, stall-rules.test.ts) hold the rule itself on fake time.
+ * stalls its peers' requests), then 3 and 3 (all from the ↑1 Mbit/s home, whose full uplink delays its
+ * own requests). The bound keeps the figure printed and a regression visible (the 100 ms pacer target
+ * gave 8); the unit tests (core/swarm/slow-links.test.ts, stall-rules.test.ts) hold the rule itself on fake time.
  */
-const maxStalledRequests = 3;
+const maxStalledRequests = 5;
 
 /** Deadline for the friends of one case: far above any expected time, below the test timeout. */
 const shareTimeoutMs = 150_000;
