@@ -154,22 +154,17 @@ async function verifiedBytes(peer: TestPeer, name: string): Promise<number> {
  * for the staying friends to complete and saves each one's copy. Every page is closed before it returns.
  */
 export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<ShareResult> {
-  const pages: SharePage[] = [];
+  /** Every window opened for the share, closed before it returns. */
+  const contexts: BrowserContext[] = [];
   try {
     const sharer = await openSharePage(room, plan.sharer, room.url);
-    pages.push(sharer);
+    contexts.push(sharer.context);
     const link = await shareFiles(sharer, [plan.file]);
     const blanks = await Promise.all(plan.friends.map((home) => blankSharePage(room, home, new URL(link).origin)));
+    contexts.push(...blanks.map((blank) => blank.context));
     const before = await allCounters(room);
     const startMs = Date.now();
-    let friends: SharePage[];
-    try {
-      friends = await Promise.all(blanks.map((blank) => blank.open(link)));
-    } catch (error) {
-      await Promise.all(blanks.map((blank) => blank.context.close().catch(() => undefined)));
-      throw error;
-    }
-    pages.push(...friends);
+    const friends = await Promise.all(blanks.map((blank) => blank.open(link)));
     const leaver = friends.find((friend) => friend.home === plan.leaver?.home);
     const leaving = leaver && plan.leaver ? leaveAt(leaver, plan.file, plan.leaver.atFraction, plan.timeoutMs) : Promise.resolve(null);
     leaving.catch(() => undefined); // awaited below; until then a failure must not count as unhandled
@@ -210,7 +205,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
       links: new Map([...after].map(([index, counters]) => [index, difference(counters, before.get(index) ?? counters)])),
     };
   } finally {
-    await Promise.all(pages.map((page) => page.context.close().catch(() => undefined)));
+    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
   }
 }
 

@@ -19,8 +19,8 @@ const crcReadBytes = 1024 * 1024;
 
 /** Under CI every check runs: a missing `unzip` fails there instead of skipping (.ci/run installs it). */
 const inCi = process.env.CI === 'true';
-/** The system's Info-ZIP `unzip`, an independent reader; on a laptop without it, tests that need it skip. */
-const hasUnzip = inCi || spawnSync('unzip', ['-v']).status === 0;
+/** Whether to check with the system's Info-ZIP `unzip`, an independent reader: always under CI; on a laptop only where it is installed. */
+const checksWithUnzip = inCi || spawnSync('unzip', ['-v']).status === 0;
 /** UTF-8 locale so unzip writes names as they are. */
 const unzipEnv = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
 /** A real 4 GiB + 1 entry: its CRC and unzip's check take ~20 s here, so a laptop opts in (SWARMDROP_ZIP64_BIG=1); CI always runs it. */
@@ -79,7 +79,7 @@ describe('createZipBuilder', () => {
     const reference = layoutZip(infos, dosStamp(when)).parts.map((part) => (part instanceof Uint8Array ? part : (files[part.entry]?.[1] ?? new Uint8Array())));
     expect(digest(archive)).toBe(digest(new Uint8Array(await new Blob(reference as Uint8Array<ArrayBuffer>[]).arrayBuffer())));
 
-    if (!hasUnzip) return;
+    if (!checksWithUnzip) return;
     const path = await writeBlob(zip, `${label}.zip`);
     expect(execFileSync('unzip', ['-t', path], { env: unzipEnv }).toString()).toContain('No errors detected');
     const out = join(dir, `${label}-out`);
@@ -101,7 +101,7 @@ describe('createZipBuilder', () => {
     entries.forEach((entry, i) => expect(digest(archive.subarray(entry.dataOffset, entry.dataOffset + entry.size))).toBe(digest(files[i]?.[1] ?? new Uint8Array())));
   });
 
-  it.skipIf(!hasUnzip)('writes ZIP64 end records that unzip accepts for more than 65,535 entries', async () => {
+  it.skipIf(!checksWithUnzip)('writes ZIP64 end records that unzip accepts for more than 65,535 entries', async () => {
     const count = 0x1_0000 + 5;
     const zip = buildZip(Array.from({ length: count }, (_, i) => [`many/${i}.txt`, new TextEncoder().encode(i % 100 === 0 ? String(i) : '')]));
     const path = await writeBlob(zip, 'many.zip');
@@ -115,7 +115,7 @@ describe('createZipBuilder', () => {
   // Node 20's file-backed Blobs misreport sizes past 4 GiB (openAsBlob of 4 GiB + 1 says 1 byte), so
   // this case writes the reference layout itself: headers at their offsets of a sparse file whose
   // data is all zeros (holes), CRC over zeros — the layout the builder matches byte for byte above.
-  it.skipIf(!hasUnzip || !bigZip64)('lays out a 4 GiB + 1 entry with ZIP64 sizes that unzip accepts', () => {
+  it.skipIf(!checksWithUnzip || !bigZip64)('lays out a 4 GiB + 1 entry with ZIP64 sizes that unzip accepts', () => {
     const bigBytes = 4 * 2 ** 30 + 1;
     const zeros = new Uint8Array(crcReadBytes);
     let crc = 0;
