@@ -11,6 +11,7 @@ export type Tracer = (nowMs: number, sharer: SimPeer, downloaders: readonly (Sim
 
 export function createTracer(chunkCount: number): Tracer {
   const lastSent = new Map<SimPeer, number>();
+  const lastReceived = new Map<SimPeer, number>();
   let lastMs = 0;
   return (nowMs, sharer, downloaders) => {
     const seconds = Math.max(1e-9, (nowMs - lastMs) / 1000);
@@ -43,7 +44,17 @@ export function createTracer(chunkCount: number): Tracer {
       const groupCapacity = group.reduce((sum, { peer }) => sum + peer.capacity.upBytesPerSecond, 0);
       return pct(group.reduce((sum, { peer, used: share }) => sum + share * peer.capacity.upBytesPerSecond, 0) / Math.max(1, groupCapacity));
     });
+    // The three slowest downlinks still downloading: how full their downlinks were, and how far they got.
+    const slowDown = present
+      .filter((p) => !p.sharer && p.completedMs === null)
+      .sort((a, b) => a.capacity.downBytesPerSecond - b.capacity.downBytesPerSecond)
+      .slice(0, 3)
+      .map((p) => {
+        const got = p.counters.dataReceivedBytes - (lastReceived.get(p) ?? 0);
+        return `↓${(p.capacity.downBytesPerSecond / 125_000).toFixed(1)}M ${pct(got / seconds / p.capacity.downBytesPerSecond)} has ${p.store.held.size} asks ${p.counters.openRequests}`;
+      });
+    for (const p of present) lastReceived.set(p, p.counters.dataReceivedBytes);
     const asks = ranked.reduce((sum, { peer }) => sum + peer.counters.openRequests, 0) / Math.max(1, ranked.length);
-    return `${head} | room uplinks ${pct(sent / capacity)} (by quarter, slowest first: ${quarters.join(' ')}) | asks ${asks.toFixed(1)}/peer | sharer ${pct(sharerUse)} | held ${pct(held / Math.max(1, (present.length - 1) * chunkCount))} | ${complete}/${present.length - 1} complete`;
+    return `${head} | room uplinks ${pct(sent / capacity)} (by quarter, slowest first: ${quarters.join(' ')}) | asks ${asks.toFixed(1)}/peer | sharer ${pct(sharerUse)} | held ${pct(held / Math.max(1, (present.length - 1) * chunkCount))} | ${complete}/${present.length - 1} complete | slowest downlinks: ${slowDown.join(', ')}`;
   };
 }

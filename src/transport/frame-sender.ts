@@ -11,11 +11,19 @@ import { maxFrameBytes } from '../core/protocol/limits';
 /** Chunk data in the channel's buffer, in ms of the link's measured drain rate: enough to keep a link busy between two hand-overs. */
 export const channelBufferMs = 250;
 
-/** Fewest bytes of chunk data the buffer may hold: a quarter of a data frame, so even a 2 KB/s link is never starved between hand-overs. */
-export const minChannelBufferBytes = 16 * 1024;
+/**
+ * Fewest bytes of chunk data the buffer may hold: two seconds of a 2 KB/s link, so even that is not starved
+ * between hand-overs, and a request sent on a slow uplink shared by 25 links (~5 KB/s each) waits about a
+ * second behind it, not the 3 s of 16 KiB (simulated flash crowd of 100: docs/simulation.md).
+ */
+export const minChannelBufferBytes = 4 * 1024;
 
-/** Before the first drain is measured, chunk data fills the buffer this far (a fast link measures within milliseconds). */
-export const initialChannelBufferBytes = 64 * 1024;
+/**
+ * Before the first drain is measured, chunk data fills the buffer this far. A fast link measures within
+ * milliseconds; a slow uplink serving many links does not, and 64 KiB here held every request it sent
+ * behind 13 s of its own uploads (the simulated crowd's slowest peers asked 25 peers and heard from 3).
+ */
+export const initialChannelBufferBytes = 4 * 1024;
 
 /** Weight of each new drain-rate sample: a few hand-overs follow a change in the link. */
 const drainRateWeight = 0.3;

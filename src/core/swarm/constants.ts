@@ -76,8 +76,13 @@ export const duplicateServeFreshMs = 2_000;
  */
 export const dataFrameMs = 1_000;
 
-/** The smallest data frame: a fresh link sends a few of these before its rate is measured (a fast one within milliseconds). */
-export const minDataFrameBytes = 16 * 1024;
+/**
+ * The smallest data frame: a fresh link sends a few of these before its rate is measured (a fast one within
+ * milliseconds), and a link slower than 4 KB/s sends no bigger ones. Our own requests on that link wait
+ * behind a frame already in the channel, so on a slow uplink shared by many links a 16 KiB frame held
+ * them ~3 s (simulated flash crowd of 100, docs/simulation.md).
+ */
+export const minDataFrameBytes = 4 * 1024;
 
 /** Bytes of waiting chunks read ahead per peer while one is sent: one whole chunk, or many small ones (each small read is a storage round trip). */
 export const serveReadAheadBytes = 1024 * 1024;

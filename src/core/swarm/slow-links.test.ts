@@ -13,7 +13,8 @@ afterEach(destroyAll);
 describe('dataFrameBytes', () => {
   it.each([
     { name: 'a fresh link: the smallest frame', bytesPerSecond: 0, expected: minDataFrameBytes },
-    { name: 'a 4 KB/s share of a slow uplink: still the smallest', bytesPerSecond: 4_000, expected: minDataFrameBytes },
+    { name: 'a 2 KB/s share of a slow uplink: still the smallest', bytesPerSecond: 2_000, expected: minDataFrameBytes },
+    { name: 'a second of a 5 KB/s share (25 links on 1 Mbit/s)', bytesPerSecond: 5_000, expected: 5_000 },
     { name: 'a second of a 40 KB/s link', bytesPerSecond: 40_000, expected: 40_000 },
     { name: 'a fast link: a whole frame', bytesPerSecond: 40_000_000, expected: maxDataPayloadBytes },
   ])('$name', ({ bytesPerSecond, expected }) => {
@@ -22,7 +23,7 @@ describe('dataFrameBytes', () => {
 });
 
 describe('an honest seeder on a slow uplink', () => {
-  it('keeps every request: 4 KB/s, frames of 16 KiB a few seconds apart, nothing withdrawn or struck', async () => {
+  it('keeps every request: 4 KB/s, frames of a second or two of it, nothing withdrawn or struck', async () => {
     const sim = createSwarmSimulation();
     const logged: string[] = [];
     const seeder = sim.peer({ uploadLimit: 4_000 });
@@ -38,7 +39,8 @@ describe('an honest seeder on a slow uplink', () => {
     // 256 KiB at 4 KB/s: about 66 s of fake time.
     await sim.runUntil(() => statusOf(leecher.swarm, signed.itemId) === 'complete', 120_000, 'complete');
     expect(await readItem(leecher.store, signed)).toEqual(data);
-    expect(Math.max(...frameSizes)).toBe(minDataFrameBytes);
+    // Frames follow the measured rate (bursts of the limiter's bucket measure up to twice it): never a whole 64 KiB.
+    expect(Math.max(...frameSizes)).toBeLessThanOrEqual(2 * 4_000);
     expect(logged).not.toContain('requests-stalled');
     expect(leecher.swarm.getSnapshot().peers.map((p) => p.peerId)).toEqual(['S']);
   }, 60_000); // ~66 s of fake time, stepped timer by timer
