@@ -70,8 +70,14 @@ export interface ChooserInput {
  */
 export const maxScarceSeeders = 1;
 
-/** How many requests to keep open to a peer: enough to cover `requestPipelineMs` of its throughput, within the caps. */
+/**
+ * How many requests to keep open to a peer: enough to cover `requestPipelineMs` of its throughput, within
+ * the caps. A peer measured too slow to send one chunk in that time gets one: a second would wait seconds
+ * behind the first, a chunk claimed from the slowest holder while faster ones hold it too (simulated lab of
+ * issue 22, eight seeds: 1.31× T* against 1.35× with two).
+ */
 export function requestDepth(bytesPerSecond: number, chunkBytes: number): number {
+  if (bytesPerSecond > 0 && (bytesPerSecond * requestPipelineMs) / 1000 < chunkBytes) return 1;
   const wanted = 1 + Math.ceil((bytesPerSecond * requestPipelineMs) / 1000 / chunkBytes);
   const cap = Math.min(maxRequestsPerPeer, Math.max(minRequestsPerPeer, Math.floor(maxRequestBytesPerPeer / chunkBytes)));
   return Math.min(cap, Math.max(minRequestsPerPeer, wanted));
