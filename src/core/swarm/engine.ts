@@ -143,7 +143,7 @@ export function createSwarm(options: SwarmOptions): Swarm {
     ...(options.streamWindowBytes ? { streamWindowBytes: options.streamWindowBytes } : {}),
   });
   // A chunk the store no longer has (deleted by another tab, storage cleared) is dropped, and peers are told.
-  const serving = createServing(ctx, uploads, now, (itemId, chunkIndex) => {
+  const serving = createServing(ctx, uploads, clock, (itemId, chunkIndex) => {
     itemOps.lose(itemId, [chunkIndex]);
     const name = items.get(itemId)?.signed.manifest.name;
     if (name !== undefined) events.emit({ type: 'chunks-missing', itemId, name });

@@ -24,6 +24,23 @@ export interface FirstCopies {
    * downloader has passed its own on (see `maxUnpassedBytes`).
    */
   holdBack(ask: HoldBackAsk): boolean;
+  /**
+   * How many fresh chunks `peerId` was sent that no other downloader holds yet: those it was given,
+   * less those still `queued` to it (a deep queue says nothing of how it passes chunks on).
+   */
+  waitingToPass(ask: PassAsk): number;
+}
+
+/** A downloader's fresh chunks, as `waitingToPass` counts them. */
+export interface PassAsk {
+  readonly item: ItemRecord;
+  readonly peerId: string;
+  /** Connected peers that hold the whole item. */
+  readonly seeders: number;
+  /** Whether the peer holds a chunk (its announced bitfield). */
+  readonly askerHolds: (chunkIndex: number) => boolean;
+  /** Whether a chunk is still queued or being sent to the peer. */
+  readonly queued: (chunkIndex: number) => boolean;
 }
 
 /** One request as `holdBack` weighs it. */
@@ -123,6 +140,15 @@ export function createFirstCopies(): FirstCopies {
     },
     get itemCount() {
       return byItem.size;
+    },
+    waitingToPass({ item, peerId, seeders, askerHolds, queued }) {
+      const waiting = unpassed.get(peerId)?.get(item.signed.itemId);
+      if (!waiting) return 0;
+      const passed = (c: number): boolean => (item.availability[c] ?? 0) - seeders - (askerHolds(c) ? 1 : 0) > 0;
+      while (waiting.length > 0 && passed(waiting[0] ?? 0)) waiting.shift();
+      let sent = 0;
+      for (const chunkIndex of waiting) if (!passed(chunkIndex) && !queued(chunkIndex)) sent++;
+      return sent;
     },
     holdBack({ item, seeders, chunkIndex, peerId, askerHolds, otherDownloaders }) {
       const { itemId, manifest } = item.signed;

@@ -12,11 +12,18 @@ let sim: ReturnType<typeof createSwarmSimulation>;
 beforeEach(() => (sim = createSwarmSimulation()));
 afterEach(destroyAll);
 
-/** A raw link into a swarm: what it receives, decoded, and a way to send messages. */
-function rawPeer(swarm: ReturnType<typeof sim.peer>['swarm'], id: string) {
+/** A raw link into a swarm: what it receives, decoded, and a way to send messages; `order` logs every peer's frames in arrival order. */
+function rawPeer(swarm: ReturnType<typeof sim.peer>['swarm'], id: string, order: { peerId: string; message: WireMessage }[] = []) {
   const pair = createLinkPair('S', id);
   const received: WireMessage[] = [];
-  pair.b.listen({ frame: (frame) => void received.push(decodeFrame(frame) as WireMessage), close: () => undefined });
+  pair.b.listen({
+    frame: (frame) => {
+      const message = decodeFrame(frame) as WireMessage;
+      received.push(message);
+      order.push({ peerId: id, message });
+    },
+    close: () => undefined,
+  });
   swarm.addLink(pair.a);
   return { received, send: (message: WireMessage) => pair.b.send(encodeFrame(message)), close: () => pair.b.close() };
 }
@@ -115,4 +122,36 @@ describe('a seeder with many downloaders', () => {
     expect(fromLeecher).not.toContain('cancel');
     expect(logged).not.toContain('requests-stalled');
   }, 20_000); // ~2 s of fake time stepped frame by frame through the upload limit: 2.7 s of wall time alone, more beside other files
+
+  it('gives more of its uplink to a downloader that passes its fresh chunks on than to one that keeps them', async () => {
+    // 64 KiB chunks through a 128 KB/s upload limit: a few frames to a chunk, taking fake time as on a real uplink.
+    const chunkBytes = 64 * 1024;
+    const seeder = sim.peer({ uploadLimit: 128_000 });
+    const signed = await shareBytes(seeder.swarm, seeder.store, 'x', randomBytes(16 * chunkBytes, 11), chunkBytes);
+    const order: { peerId: string; message: WireMessage }[] = [];
+    const keeper = rawPeer(seeder.swarm, 'A', order);
+    const passer = rawPeer(seeder.swarm, 'B', order);
+    const holder = rawPeer(seeder.swarm, 'C', order);
+    for (const peer of [keeper, passer, holder]) await peer.send({ type: 'items', itemIds: [signed.itemId] });
+    // A is sent chunks 0-3 and passes none on; B is sent chunk 4, and C comes to hold it.
+    for (let chunk = 0; chunk < 4; chunk++) await keeper.send({ type: 'request', requestId: chunk + 1, itemId: signed.itemId, chunkIndex: chunk });
+    await passer.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 4 });
+    const complete = (peer: typeof keeper, id: number): boolean =>
+      peer.received.filter((m) => m.type === 'data' && m.requestId === id).reduce((sum, m) => sum + (m.type === 'data' ? m.bytes.length : 0), 0) === chunkBytes;
+    await sim.runUntil(() => [1, 2, 3, 4].every((id) => complete(keeper, id)) && complete(passer, 1), 30_000, 'first chunks sent');
+    await holder.send({ type: 'have', itemId: signed.itemId, chunkIndex: 4 });
+    // Both ask for three fresh chunks at once, A first.
+    order.length = 0;
+    for (const chunk of [5, 6, 7]) await keeper.send({ type: 'request', requestId: chunk, itemId: signed.itemId, chunkIndex: chunk });
+    for (const chunk of [8, 9, 10]) await passer.send({ type: 'request', requestId: chunk, itemId: signed.itemId, chunkIndex: chunk });
+    await sim.runUntil(() => [5, 6, 7].every((id) => complete(keeper, id)) && [8, 9, 10].every((id) => complete(passer, id)), 30_000, 'second chunks sent');
+    // In equal shares A, asking first, would get as much as B while B's chunks went out (measured: 3 chunks
+    // each). By weight it gets less: 1/5 to 1/8 against B's 1 to 1/3, as B too is sent chunks it keeps.
+    const dataBytes = (peerId: string, entries: typeof order): number =>
+      entries.reduce((sum, e) => sum + (e.peerId === peerId && e.message.type === 'data' ? e.message.bytes.length : 0), 0);
+    const untilPasserDone = order.slice(0, order.map((e) => e.peerId).lastIndexOf('B') + 1);
+    expect(dataBytes('A', untilPasserDone)).toBeGreaterThan(0); // slowed, not stopped
+    expect(dataBytes('A', untilPasserDone)).toBeLessThan(dataBytes('B', untilPasserDone) * 0.8);
+    expect(order.filter((e) => e.message.type === 'reject')).toEqual([]);
+  }, 20_000);
 });

@@ -4,6 +4,8 @@ import type { WireMessage } from '../protocol/messages';
 import { chunkKey } from './claims';
 import { chunkLength } from '../chunk-layout';
 import { createFirstCopies } from './first-copies';
+import { createSeederShares } from './seeder-shares';
+import type { Clock } from '../clock';
 import { cancelledServeForgetMs, dataFrameMs, duplicateServeFreshMs, minDataFrameBytes, maxQueuedServesPerPeer, serveReadAheadBytes } from './constants';
 import type { ItemRecord, PeerRecord, SwarmContext } from './types';
 import type { UploadLimiter } from './upload-limiter';
@@ -37,10 +39,12 @@ export interface Serving {
 export function createServing(
   ctx: SwarmContext,
   uploads: UploadLimiter,
-  now: () => number,
+  clock: Clock,
   /** A chunk we hold by our records but the store could not read: it is lost. */
   missing: (itemId: string, chunkIndex: number) => void = () => undefined,
 ): Serving {
+  const now = (): number => clock.now();
+  const shares = createSeederShares(clock);
   const queues = new Map<string, PeerQueue>();
   /** Chunks queued or being sent, by "itemId:chunk": to which peers, and when each last made progress (ms). */
   const inFlight = new Map<string, Map<string, number>>();
@@ -113,6 +117,19 @@ export function createServing(
     const askerHolds = (c: number): boolean => asker?.has(c) ?? false;
     return firstCopies.holdBack({ item, chunkIndex, peerId, askerHolds, ...roomOf(item, peerId) });
   };
+  /**
+   * A seeder's share for this peer (seeder-shares.ts): lower while it holds fresh chunks we sent it that it
+   * has yet to pass on. Null when not seeding, or when it is the only downloader (nobody to share with).
+   */
+  const shareWeight = (item: ItemRecord, peerId: string, queue: PeerQueue, sending: number): number | null => {
+    if (!isSeeding(item)) return null;
+    const { seeders, otherDownloaders } = roomOf(item, peerId);
+    if (otherDownloaders.length === 0) return null;
+    const { itemId } = item.signed;
+    const asker = ctx.peers.get(peerId)?.bitfields.get(itemId);
+    const queued = (c: number): boolean => c === sending || queue.waiting.some((r) => r.itemId === itemId && r.chunkIndex === c);
+    return 1 / (1 + firstCopies.waitingToPass({ item, peerId, seeders, askerHolds: (c) => asker?.has(c) ?? false, queued }));
+  };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
     const item = ctx.items.get(request.itemId);
@@ -144,11 +161,15 @@ export function createServing(
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       const slice = bytes.subarray(offset, offset + dataFrameBytes(peer.upSpeed.bytesPerSecond()));
+      const weight = item ? shareWeight(item, peer.link.peerId, queue, request.chunkIndex) : null;
+      if (weight !== null) await shares.turn(peer.link.peerId, weight);
+      if (peer.closed) return;
       await uploads.take(slice.length);
       if (peer.closed) return;
       if (queue.cancelledCurrent) return firstCopies.withdraw(request.itemId, request.chunkIndex, peer.link.peerId);
       await peer.link.send(encodeFrame({ type: 'data', requestId: request.requestId, offset, bytes: slice }));
       inFlight.get(chunkKey(request.itemId, request.chunkIndex))?.set(peer.link.peerId, now());
+      if (weight !== null) shares.sent(peer.link.peerId, slice.length);
       peer.uploadedBytes += slice.length;
       peer.upSpeed.add(slice.length);
       ctx.changed();
@@ -172,6 +193,7 @@ export function createServing(
       }
     }
     queue.current = null;
+    shares.idle(peer.link.peerId);
   };
 
   return {
@@ -212,6 +234,7 @@ export function createServing(
     releasePeer(peerId) {
       for (const request of queues.get(peerId)?.waiting ?? []) track(request, peerId, false);
       queues.delete(peerId);
+      shares.idle(peerId);
       firstCopies.releasePeer(peerId);
       cancelledAt.delete(peerId);
     },
