@@ -87,6 +87,14 @@ export function createFirstCopies(): FirstCopies {
     perItem.set(itemId, list);
     return list;
   };
+  /** Whether a downloader other than the asker holds the chunk: the asker passed it on. */
+  const passedOn = (item: ItemRecord, seeders: number, askerHolds: (c: number) => boolean, chunkIndex: number): boolean =>
+    (item.availability[chunkIndex] ?? 0) - seeders - (askerHolds(chunkIndex) ? 1 : 0) > 0;
+  /** Drops the oldest waiting chunks that were passed on, and returns what waits. */
+  const prunePassed = (waiting: number[], passed: (c: number) => boolean): number[] => {
+    while (waiting.length > 0 && passed(waiting[0] ?? 0)) waiting.shift();
+    return waiting;
+  };
   const isFresh = (copies: ItemCopies, item: ItemRecord, seeders: number, chunkIndex: number): boolean =>
     (copies.given[chunkIndex] ?? 0) === 0 && (item.availability[chunkIndex] ?? 0) <= seeders;
 
@@ -144,10 +152,9 @@ export function createFirstCopies(): FirstCopies {
     waitingToPass({ item, peerId, seeders, askerHolds, queued }) {
       const waiting = unpassed.get(peerId)?.get(item.signed.itemId);
       if (!waiting) return 0;
-      const passed = (c: number): boolean => (item.availability[c] ?? 0) - seeders - (askerHolds(c) ? 1 : 0) > 0;
-      while (waiting.length > 0 && passed(waiting[0] ?? 0)) waiting.shift();
+      const passed = (c: number): boolean => passedOn(item, seeders, askerHolds, c);
       let sent = 0;
-      for (const chunkIndex of waiting) if (!passed(chunkIndex) && !queued(chunkIndex)) sent++;
+      for (const chunkIndex of prunePassed(waiting, passed)) if (!passed(chunkIndex) && !queued(chunkIndex)) sent++;
       return sent;
     },
     holdBack({ item, seeders, chunkIndex, peerId, askerHolds, otherDownloaders }) {
@@ -159,8 +166,7 @@ export function createFirstCopies(): FirstCopies {
         if (!isFresh(copies, item, seeders, chunkIndex) || otherDownloaders.length === 0) return false;
         // A fresh chunk: the asker's share follows what it passes on. Chunks another downloader now holds are passed.
         const waiting = unpassedOf(peerId, itemId);
-        const passed = (c: number): boolean => (item.availability[c] ?? 0) - seeders - (askerHolds(c) ? 1 : 0) > 0;
-        while (waiting.length > 0 && passed(waiting[0] ?? 0)) waiting.shift();
+        prunePassed(waiting, (c) => passedOn(item, seeders, askerHolds, c));
         const chunkBytes = Math.max(1, Math.min(manifest.chunkBytes, manifest.totalBytes));
         const quota = Math.max(2, Math.floor(maxUnpassedBytes / chunkBytes));
         if (waiting.length < quota) return false;

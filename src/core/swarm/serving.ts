@@ -105,6 +105,11 @@ export function createServing(
     }
     return { seeders, otherDownloaders };
   };
+  /** Whether a peer holds a chunk of the item, by the bitfield it announced. */
+  const holdsOf = (item: ItemRecord, peerId: string): ((chunkIndex: number) => boolean) => {
+    const field = ctx.peers.get(peerId)?.bitfields.get(item.signed.itemId);
+    return (chunkIndex) => field?.has(chunkIndex) ?? false;
+  };
   const isSeeding = (item: ItemRecord): boolean => item.have.count() === item.signed.manifest.chunkCount;
   /**
    * A seeder turns the request away while the chunk is out (given, or held by a downloader) and some chunk
@@ -113,9 +118,7 @@ export function createServing(
    */
   const holdBack = (item: ItemRecord, peerId: string, chunkIndex: number): boolean => {
     if (!isSeeding(item)) return false;
-    const asker = ctx.peers.get(peerId)?.bitfields.get(item.signed.itemId);
-    const askerHolds = (c: number): boolean => asker?.has(c) ?? false;
-    return firstCopies.holdBack({ item, chunkIndex, peerId, askerHolds, ...roomOf(item, peerId) });
+    return firstCopies.holdBack({ item, chunkIndex, peerId, askerHolds: holdsOf(item, peerId), ...roomOf(item, peerId) });
   };
   /**
    * A seeder's share for this peer (seeder-shares.ts): lower while it holds fresh chunks we sent it that it
@@ -126,9 +129,8 @@ export function createServing(
     const { seeders, otherDownloaders } = roomOf(item, peerId);
     if (otherDownloaders.length === 0) return null;
     const { itemId } = item.signed;
-    const asker = ctx.peers.get(peerId)?.bitfields.get(itemId);
     const queued = (c: number): boolean => c === sending || queue.waiting.some((r) => r.itemId === itemId && r.chunkIndex === c);
-    return 1 / (1 + firstCopies.waitingToPass({ item, peerId, seeders, askerHolds: (c) => asker?.has(c) ?? false, queued }));
+    return 1 / (1 + firstCopies.waitingToPass({ item, peerId, seeders, askerHolds: holdsOf(item, peerId), queued }));
   };
 
   const sendChunk = async (peer: PeerRecord, queue: PeerQueue, request: RequestMessage): Promise<void> => {
