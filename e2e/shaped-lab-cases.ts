@@ -33,6 +33,10 @@ const isBanEvent = (event: TimelineEvent): boolean =>
   (event.name === 'link-closed' && String(event.fields['error'] ?? '').includes('banned')) ||
   (event.name === 'envelope-refused' && event.fields['reason'] === 'banned');
 
+/** Of the requests withdrawn as stalled, those that had no data for their stall time (the rest came too slowly). */
+export const silentStalls = (events: readonly TimelineEvent[]): number =>
+  events.filter((event) => event.name === 'requests-stalled').reduce((sum, event) => sum + Number(event.fields['silent'] ?? 0), 0);
+
 /** Counts the penalties in each page's events, summed. */
 export function penaltiesOf(pages: readonly (readonly TimelineEvent[])[]): Penalties {
   const events = pages.flat();
@@ -125,7 +129,7 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
       seconds(friend.firstAttemptSeconds).padStart(9),
       seconds(friend.linkOpenSeconds).padStart(9),
       seconds(friend.firstPieceSeconds).padStart(10),
-      String(own['requests-stalled']).padStart(8),
+      `${own['requests-stalled']}/${silentStalls(friend.events)}`.padStart(14),
       String(own['path-stalled']).padStart(8),
       String(drops).padStart(9),
       String(friend.events.filter((event) => event.name === 'upload-paced').length).padStart(6),
@@ -134,7 +138,7 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
   const { bound } = figures;
   const sharerDrops = result.links.get(0)?.up.droppedPackets ?? 0;
   return [
-    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'1st try'.padStart(9)} ${'linked'.padStart(9)} ${'1st piece'.padStart(10)} ${'stalled'.padStart(8)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)} ${'paced'.padStart(6)}`,
+    `${'friend'.padEnd(8)} ${'link'.padEnd(18)} ${'done'.padStart(8)} ${'1st try'.padStart(9)} ${'linked'.padStart(9)} ${'1st piece'.padStart(10)} ${'stalled/silent'.padStart(14)} ${'path-st.'.padStart(8)} ${'up drops'.padStart(9)} ${'paced'.padStart(6)}`,
     ...rows,
     `all done ${figures.allDoneSeconds.toFixed(1)} s; T* ${bound.boundSeconds.toFixed(1)} s (${bound.limitedBy}): ${figures.toBound.toFixed(2)}× T*; client–server N·F/u_s ${bound.clientServerSeconds.toFixed(1)} s`,
     `from the first link opening (${seconds(firstLinkSeconds(result))}, page loads and connecting before it) to all done: ${sinceFirstLink(result, figures)}`,

@@ -10,6 +10,8 @@ export interface PeerCounters {
   /** Payload bytes of data frames sent and received. */
   dataSentBytes: number;
   dataReceivedBytes: number;
+  /** Of those received, the bytes of requests this peer cancelled (an endgame copy lost, a stall withdrawn), before or after the cancel. */
+  cancelledBytes: number;
   /** Bytes buffered now: queued on its links plus chunk bytes received for requests not yet complete. */
   bufferedBytes: number;
   /** The most `bufferedBytes` ever was. */
@@ -25,12 +27,14 @@ interface OpenRequest {
 }
 
 /** Fresh counters. */
-export const emptyCounters = (): PeerCounters => ({ dataSentBytes: 0, dataReceivedBytes: 0, bufferedBytes: 0, peakBufferedBytes: 0, openRequests: 0 });
+export const emptyCounters = (): PeerCounters => ({ dataSentBytes: 0, dataReceivedBytes: 0, cancelledBytes: 0, bufferedBytes: 0, peakBufferedBytes: 0, openRequests: 0 });
 
 /** The tap of one peer's link to one remote: it counts into `counters`. */
 export function createLinkTap(counters: PeerCounters, layout: ChunkLayout): LinkTap {
   /** Requests this peer sent on this link, by request id. */
   const open = new Map<number, OpenRequest>();
+  /** Requests this peer cancelled on this link: their data, still arriving, was not needed. */
+  const cancelled = new Set<number>();
   const buffer = (deltaBytes: number): void => {
     counters.bufferedBytes += deltaBytes;
     counters.peakBufferedBytes = Math.max(counters.peakBufferedBytes, counters.bufferedBytes);
@@ -50,13 +54,18 @@ export function createLinkTap(counters: PeerCounters, layout: ChunkLayout): Link
         drop(message.requestId);
         open.set(message.requestId, { lengthBytes: chunkLength(layout, message.chunkIndex), receivedBytes: 0 });
         counters.openRequests++;
-      } else if (message?.type === 'cancel') drop(message.requestId);
+      } else if (message?.type === 'cancel') {
+        counters.cancelledBytes += open.get(message.requestId)?.receivedBytes ?? 0;
+        cancelled.add(message.requestId);
+        drop(message.requestId);
+      }
     },
     received(frame) {
       const message = decodeFrame(frame);
       if (message?.type === 'reject') drop(message.requestId);
       if (message?.type !== 'data') return;
       counters.dataReceivedBytes += message.bytes.length;
+      if (cancelled.has(message.requestId)) counters.cancelledBytes += message.bytes.length;
       const request = open.get(message.requestId);
       if (!request) return;
       request.receivedBytes += message.bytes.length;

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     console.log(`${scenario.name}…`);
     const result = await runScenario(scenario, (line) => console.log(line), traceEveryMs);
     results.push(result);
-    console.log(`  T/T* ${result.ratio.toFixed(2)}, sharer sent ${result.sharerUploadedCopies.toFixed(2)} × F, duplicates ${result.duplicatePercent.toFixed(1)} %, ${result.wallSeconds.toFixed(0)} s wall`);
+    console.log(`  T/T* ${result.ratio.toFixed(2)}, sharer sent ${result.sharerUploadedCopies.toFixed(2)} × F, duplicates ${result.duplicatePercent.toFixed(1)} % (${result.cancelledPercent.toFixed(1)} % cancelled), ${result.wallSeconds.toFixed(0)} s wall`);
     for (const violation of result.violations) console.log(`  BROKEN: ${violation}`);
     saveResult(result);
   }

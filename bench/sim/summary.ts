@@ -38,6 +38,8 @@ export interface ScenarioResult {
   readonly upDownRatio: Spread;
   /** Of the data bytes the staying peers received, the share they did not need (duplicates, endgame copies), %. */
   readonly duplicatePercent: number;
+  /** Of the same bytes, the share that arrived for requests the receiver cancelled (endgame copies lost, stalls withdrawn), %. */
+  readonly cancelledPercent: number;
   /** Per downloader: from joining to its first stored chunk. */
   readonly firstPieceSeconds: { readonly median: number; readonly max: number };
   /** Per staying peer: from joining to completing. */
@@ -125,6 +127,7 @@ export function summarize(run: RunRecord): ScenarioResult {
     coverageAtSharerLeave: wholeChunksAtLeave === null ? null : `${wholeChunksAtLeave}/${item.signed.manifest.chunkCount}`,
     upDownRatio: spread(stayers.map((p) => p.counters.dataSentBytes / Math.max(1, p.counters.dataReceivedBytes))),
     duplicatePercent: received > 0 ? (100 * Math.max(0, received - needed)) / received : 0,
+    cancelledPercent: received > 0 ? (100 * stayers.reduce((sum, p) => sum + p.counters.cancelledBytes, 0)) / received : 0,
     firstPieceSeconds: { median: median(firstPieces), max: firstPieces[firstPieces.length - 1] ?? NaN },
     downloadSeconds: spread(stayers.map((p) => ((p.completedMs ?? Infinity) - p.joinedMs) / 1000)),
     slowest: [...stayers]

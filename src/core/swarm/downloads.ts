@@ -127,8 +127,9 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
       peers: peers.map((peer) => ({
         peerId: peer.link.peerId, bytesPerSecond: peer.meter.bytesPerSecond(), holds: peer.bitfields,
         refused: peer.refused, avoidUntil: peer.avoidUntil, unreliable: peer.unreliableUntil > nowMs,
+        lastBytesPerSecond: lastDataFrom.get(peer.link.peerId)?.bytesPerSecond ?? 0,
       })),
-      open: [...claims.all()],
+      open: [...claims.all()].map((r) => ({ peerId: r.peerId, itemId: r.itemId, chunkIndex: r.chunkIndex, remainingBytes: r.buffer.length - r.received })),
       storing: [...claims.storing()],
       nowMs,
       random: env.random,
@@ -290,10 +291,14 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
     expireStalled(timeoutMs) {
       const now = env.now();
       let expired = 0;
+      /** Of those, how many had no data for their stall time (the rest came too slowly). */
+      let silent = 0;
       for (const request of [...claims.all()]) {
         const lastData = lastDataFrom.get(request.peerId);
         const stallMs = stallTimeoutMs(timeoutMs, lastData?.bytesPerSecond ?? 0);
-        if (!requestStalled(request, lastData?.atMs, now, stallMs) && !requestTooSlow(request, now, timeoutMs)) continue;
+        const quiet = requestStalled(request, lastData?.atMs, now, stallMs);
+        if (!quiet && !requestTooSlow(request, now, timeoutMs)) continue;
+        if (quiet) silent++;
         withdraw(request);
         const peer = ctx.peers.get(request.peerId);
         peer?.avoidUntil.set(chunkKey(request.itemId, request.chunkIndex), now + stalledRetryAfterMs);
@@ -302,7 +307,7 @@ export function createDownloads(ctx: SwarmContext, env: DownloadsEnv): Downloads
         expired++;
       }
       if (expired > 0) {
-        ctx.log('requests-stalled', { expired });
+        ctx.log('requests-stalled', { expired, silent, tooSlow: expired - silent });
         api.schedule();
       }
     },

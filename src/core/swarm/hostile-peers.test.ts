@@ -109,7 +109,10 @@ describe('hostile members on the data channel', () => {
       await sim.runFor(9_000);
     }
     expect(statusOf(victim.swarm, item.itemId)).toBe('complete');
-    expect(logged.some((l) => l.event === 'requests-stalled')).toBe(true);
+    // A byte every 9 s is data, not silence: the minimum-progress rule is the one that withdrew them.
+    const stalled = logged.filter((l) => l.event === 'requests-stalled');
+    expect(stalled.reduce((sum, l) => sum + Number(l.fields['tooSlow']), 0)).toBeGreaterThan(0);
+    expect(stalled.every((l) => Number(l.fields['expired']) === Number(l.fields['silent']) + Number(l.fields['tooSlow']))).toBe(true);
   });
 
   it('cancel/request churn on a seeder keeps no chunk from an honest downloader', async () => {

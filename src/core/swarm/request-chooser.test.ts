@@ -36,6 +36,7 @@ interface PeerRow {
   /** What it holds, per item id. */
   readonly holds: Readonly<Record<string, string>>;
   readonly bytesPerSecond?: number;
+  readonly lastBytesPerSecond?: number;
   readonly refused?: readonly string[];
   readonly avoidUntil?: Readonly<Record<string, number>>;
 }
@@ -46,6 +47,8 @@ interface ChooserCase {
   /** In the order they are asked. */
   readonly peers: readonly PeerRow[];
   readonly open?: readonly string[];
+  /** Bytes still to come of every open request (absent: not told). */
+  readonly remaining?: number;
   readonly storing?: readonly string[];
   /** The requests chosen, in order, as "peer item chunk". */
   readonly expected: readonly string[];
@@ -116,8 +119,40 @@ describe('chooseRequests', () => {
       peers: [{ id: 'A', holds: { x: '1111111111' } }],
       expected: ['A x 9', 'A x 8'],
     },
+    {
+      name: 'endgame: not duplicated of a peer about as fast as the one asked (a shared downlink)',
+      items: [{ id: 'x', have: '00', availability: [2, 2] }],
+      peers: [{ id: 'A', holds: { x: '11' }, bytesPerSecond: MiB }, { id: 'B', holds: { x: '11' }, bytesPerSecond: MiB }],
+      open: ['B x 0', 'B x 1'],
+      remaining: MiB,
+      expected: [],
+    },
+    {
+      name: 'endgame: duplicated of a peer expected four times sooner or more',
+      items: [{ id: 'x', have: '00', availability: [2, 2] }],
+      peers: [{ id: 'A', holds: { x: '11' }, bytesPerSecond: 8 * MiB }, { id: 'B', holds: { x: '11' }, bytesPerSecond: MiB }],
+      open: ['B x 0', 'B x 1'],
+      remaining: MiB,
+      expected: ['A x 0', 'A x 1'],
+    },
+    {
+      name: 'endgame: a peer asked nothing lately is judged by its rate when it last sent',
+      items: [{ id: 'x', have: '00', availability: [2, 2] }],
+      peers: [{ id: 'A', holds: { x: '11' }, lastBytesPerSecond: 8 * MiB }, { id: 'B', holds: { x: '11' }, bytesPerSecond: MiB }],
+      open: ['B x 0', 'B x 1'],
+      remaining: MiB,
+      expected: ['A x 0', 'A x 1'],
+    },
+    {
+      name: 'endgame: a chunk nearly received is left to its sender',
+      items: [{ id: 'x', have: '0', availability: [2] }],
+      peers: [{ id: 'A', holds: { x: '1' }, bytesPerSecond: 8 * MiB }, { id: 'B', holds: { x: '1' }, bytesPerSecond: MiB }],
+      open: ['B x 0'],
+      remaining: MiB / 4,
+      expected: [],
+    },
     { name: 'endgame: a chunk being stored is not duplicated', items: [{ id: 'x', have: '00', availability: [1, 1] }], peers: [{ id: 'A', holds: { x: '11' } }], storing: ['x 0'], expected: ['A x 1'] },
-  ])('$name', ({ items, peers, open = [], storing = [], expected }) => {
+  ])('$name', ({ items, peers, open = [], remaining, storing = [], expected }) => {
     const chosen = chooseRequests({
       items: items.map((item) => ({
         itemId: item.id,
@@ -130,11 +165,12 @@ describe('chooseRequests', () => {
       peers: peers.map((peer) => ({
         peerId: peer.id,
         bytesPerSecond: peer.bytesPerSecond ?? 0,
+        lastBytesPerSecond: peer.lastBytesPerSecond ?? 0,
         holds: new Map(Object.entries(peer.holds).map(([itemId, pattern]) => [itemId, bits(pattern)])),
         refused: new Set(peer.refused ?? []),
         avoidUntil: new Map(Object.entries(peer.avoidUntil ?? {})),
       })),
-      open: open.map(parseRef),
+      open: open.map((text) => ({ ...parseRef(text), ...(remaining === undefined ? {} : { remainingBytes: remaining }) })),
       storing: storing.map(parseRef),
       nowMs,
       random: () => 0.99,
