@@ -3,7 +3,7 @@
 import { fluidBound, type FluidBound } from '../src/test-support/fluid-bound';
 import type { HomeLink } from './nat-lab';
 import type { TimelineEvent } from './shaped-swarm-page';
-import type { ShareResult, Startup } from './shaped-swarm';
+import { uplinkSampleMs, type ShareResult, type Startup } from './shaped-swarm';
 
 /** Issue 22's room: the sharer (home 0) ↑4/↓40 Mbit/s, six friends ↑1, 2, 2, 4, 4, 8 and ↓20–50 Mbit/s. */
 export const issueHomes: readonly { readonly role: string; readonly link: HomeLink }[] = [
@@ -115,6 +115,16 @@ function startupLine(result: ShareResult): string {
   return `the friends' start, median from their start: ${steps.map(([step, label]) => `${label} ${medianStep(result, step)}`).join(', ')}`;
 }
 
+/** How full the sharer's uplink was between reads (IP bytes against its shaped rate), %: where it idled. */
+function sharerUplinkLine(result: ShareResult, links: readonly HomeLink[]): string {
+  const bytesPerMs = ((links[0]?.upMbit ?? NaN) * 1e6) / 8 / 1000;
+  const uses = result.sharerUplink.map((sample, i) => {
+    const sinceMs = sample.atMs - (result.sharerUplink[i - 1]?.atMs ?? 0);
+    return Math.round((100 * sample.bytes) / (bytesPerMs * sinceMs));
+  });
+  return `sharer's uplink in use, % per read (about every ${uplinkSampleMs / 1000} s): ${uses.join(' ')}`;
+}
+
 /** One row per friend (link, done, first piece, its own penalties, its link's queue drops), then the share's figures. */
 export function shareLines(result: ShareResult, fileBytes: number, links: readonly HomeLink[]): string[] {
   const figures = shareFigures(result, fileBytes, links);
@@ -143,6 +153,7 @@ export function shareLines(result: ShareResult, fileBytes: number, links: readon
     `all done ${figures.allDoneSeconds.toFixed(1)} s; T* ${bound.boundSeconds.toFixed(1)} s (${bound.limitedBy}): ${figures.toBound.toFixed(2)}× T*; client–server N·F/u_s ${bound.clientServerSeconds.toFixed(1)} s`,
     `from the first link opening (${seconds(firstLinkSeconds(result))}, page loads and connecting before it) to all done: ${sinceFirstLink(result, figures)}`,
     `sharer sent ${figures.sharerSentFiles.toFixed(2)}× F by its page's counters, ${figures.sharerWireFiles.toFixed(2)}× F on its wire (IP bytes); its uplink dropped ${sharerDrops} packets`,
+    sharerUplinkLine(result, links),
     `first verified piece after the link opened: ${result.friends.map((friend) => seconds(friend.firstPieceSeconds)).join(', ')} (the page's item row, sampled as the UI updates: ≤ 250 ms late)`,
     startupLine(result),
   ];

@@ -127,6 +127,44 @@ export interface ShareResult {
   readonly sharerWireUpBytes: number;
   /** Each home's link counters over the share, by home index. */
   readonly links: ReadonlyMap<number, LinkCounters>;
+  /** The sharer's uplink, read about every `uplinkSampleMs` from the friends' start: when (ms from the start) and bytes since the previous read. */
+  readonly sharerUplink: readonly UplinkSample[];
+}
+
+/** One read of an uplink's counter. */
+export interface UplinkSample {
+  /** Ms from the friends' start to this read. */
+  readonly atMs: number;
+  /** IP bytes the uplink carried since the previous read (or the start). */
+  readonly bytes: number;
+}
+
+/** How often the sharer's uplink counter is read during a share: one `ip` and two `tc` runs per read, light beside seven browsers. */
+export const uplinkSampleMs = 2_500;
+
+/** Reads `home`'s uplink bytes about every `uplinkSampleMs` until the returned function stops it. */
+function sampleUplink(room: ShapedRoom, home: number, startMs: number, firstBytes: number): () => Promise<UplinkSample[]> {
+  const samples: UplinkSample[] = [];
+  const name = room.lab.homeList[home]?.name;
+  let lastBytes = firstBytes;
+  let reading: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (name === undefined) return;
+    reading = reading
+      .then(async () => {
+        const askedMs = Date.now();
+        const { upBytes } = await room.lab.linkCounters(name);
+        // The counter was read somewhere between the two times; on a loaded machine a read takes a while.
+        samples.push({ atMs: (askedMs + Date.now()) / 2 - startMs, bytes: upBytes - lastBytes });
+        lastBytes = upBytes;
+      })
+      .catch(() => undefined); // a missed read widens the next interval; the share goes on
+  }, uplinkSampleMs);
+  return async () => {
+    clearInterval(timer);
+    await reading;
+    return samples;
+  };
 }
 
 function difference(after: LinkCounters, before: LinkCounters): LinkCounters {
@@ -156,6 +194,8 @@ async function verifiedBytes(peer: TestPeer, name: string): Promise<number> {
 export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<ShareResult> {
   /** Every window opened for the share, closed before it returns. */
   const contexts: BrowserContext[] = [];
+  /** Stops the uplink sampler (also when the share fails). */
+  let stopSampling = async (): Promise<UplinkSample[]> => [];
   try {
     const sharer = await openSharePage(room, plan.sharer, room.url);
     contexts.push(sharer.context);
@@ -164,6 +204,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
     contexts.push(...blanks.map((blank) => blank.context));
     const before = await allCounters(room);
     const startMs = Date.now();
+    stopSampling = sampleUplink(room, plan.sharer, startMs, before.get(plan.sharer)?.upBytes ?? 0);
     const friends = await Promise.all(blanks.map((blank) => blank.open(link)));
     const leaver = friends.find((friend) => friend.home === plan.leaver?.home);
     const leaving = leaver && plan.leaver ? leaveAt(leaver, plan.file, plan.leaver.atFraction, plan.timeoutMs) : Promise.resolve(null);
@@ -171,6 +212,7 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
     const staying = friends.filter((friend) => friend !== leaver);
     await Promise.all(staying.map((friend) => expect(item(friend.page, plan.file.name)).toHaveAttribute('data-state', 'complete', { timeout: plan.timeoutMs })));
     const departure = await leaving;
+    const sharerUplink = await stopSampling();
     const after = await allCounters(room);
     const sharerTimeline = await sharer.timeline();
     const results = await Promise.all(
@@ -203,8 +245,10 @@ export async function runShare(room: ShapedRoom, plan: SharePlan): Promise<Share
       sharerUploadedBytes: Object.values(sharerTimeline.uploadedTo).reduce((sum, bytes) => sum + bytes, 0),
       sharerWireUpBytes: sharerBefore && sharerAfter ? sharerAfter.upBytes - sharerBefore.upBytes : 0,
       links: new Map([...after].map(([index, counters]) => [index, difference(counters, before.get(index) ?? counters)])),
+      sharerUplink,
     };
   } finally {
+    await stopSampling();
     await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
   }
 }
