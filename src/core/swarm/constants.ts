@@ -62,7 +62,7 @@ export const stallCheckIntervalMs = 1000;
 
 /**
  * A peer that cancelled a serve it was getting does not hold that chunk "under way" for others for this
- * long: cancelling and asking again must not keep a seeder's chunk from everyone else.
+ * long: cancelling and asking again must not keep a chunk from everyone else.
  */
 export const cancelledServeForgetMs = 30_000;
 

@@ -155,3 +155,29 @@ describe('a seeder with many downloaders', () => {
     expect(order.filter((e) => e.message.type === 'reject')).toEqual([]);
   }, 20_000);
 });
+
+describe('a downloader passing chunks on', () => {
+  it('sends a chunk to one asker at a time: the second is turned away while the first transfer moves, and served other chunks', async () => {
+    const chunkBytes = 64 * 1024;
+    const sharer = sim.peer(); // not linked: it only makes the item
+    const signed = await shareBytes(sharer.swarm, sharer.store, 'x', randomBytes(4 * chunkBytes, 23), chunkBytes);
+    // It holds chunks 0 and 1 of 4 and passes them on through a 128 KB/s upload limit, a few frames to a chunk.
+    const passer = sim.peer({ uploadLimit: 128_000 });
+    for (const chunk of [0, 1]) {
+      const bytes = await sharer.store.readChunk(signed.itemId, chunk);
+      if (bytes) await passer.store.putChunk(signed.itemId, chunk, bytes);
+    }
+    passer.swarm.restoreItem(signed, [0, 1]);
+    const first = rawPeer(passer.swarm, 'A');
+    const second = rawPeer(passer.swarm, 'B');
+    for (const peer of [first, second]) await peer.send({ type: 'items', itemIds: [signed.itemId] });
+    await first.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 0 });
+    await sim.runUntil(() => first.received.some((m) => m.type === 'data'), 5_000, 'the first frame to A');
+    await second.send({ type: 'request', requestId: 1, itemId: signed.itemId, chunkIndex: 0 });
+    await second.send({ type: 'request', requestId: 2, itemId: signed.itemId, chunkIndex: 1 });
+    await sim.runUntil(() => answerTo(second.received, 1) !== undefined && answerTo(second.received, 2) !== undefined, 10_000, "B's answers");
+    expect(answerTo(second.received, 1)).toBe('reject'); // A gets it first; B asks A, or us again later
+    expect(answerTo(second.received, 2)).toBe('data');
+    expect(answerTo(first.received, 1)).toBe('data');
+  });
+});

@@ -59,11 +59,13 @@ export function createServing(
     else inFlight.delete(key);
   };
   /**
-   * A seeder sends each chunk to one peer at a time: whoever asks second gets it from the first.
+   * Each chunk goes to one peer at a time, from a seeder or a downloader alike: whoever asks second gets it
+   * from the first. A downloader holding a chunk few others hold, asked for it by all its links at once,
+   * would otherwise send it to all of them in parallel and each would wait for the whole round (simulated
+   * churn of 100: everyone stuck 10 s on the last chunks, 1.74× T*; one at a time: 1.16×).
    * Only a transfer that is moving counts: one stuck on a vanished peer must not block the others.
    */
-  const isDuplicate = (request: RequestMessage, peerId: string, chunkCount: number, held: number): boolean => {
-    if (held !== chunkCount) return false;
+  const isDuplicate = (request: RequestMessage, peerId: string): boolean => {
     const peers = inFlight.get(chunkKey(request.itemId, request.chunkIndex));
     if (!peers) return false;
     for (const [other, progressMs] of peers) {
@@ -207,7 +209,7 @@ export function createServing(
         !item ||
         !item.have.has(message.chunkIndex) ||
         queue.waiting.length >= maxQueuedServesPerPeer ||
-        isDuplicate(message, peer.link.peerId, item.signed.manifest.chunkCount, item.have.count()) ||
+        isDuplicate(message, peer.link.peerId) ||
         holdBack(item, peer.link.peerId, message.chunkIndex)
       ) {
         ctx.send(peer, { type: 'reject', requestId: message.requestId });
