@@ -78,10 +78,16 @@ describe('chooseRequests', () => {
       expected: ['S x 2', 'S x 3', 'D x 0', 'D x 1'],
     },
     {
-      name: 'a seeder is asked when the other holder is avoided',
+      name: 'a seeder is asked when the other holder refused the chunk',
+      items: [{ id: 'x', have: '00', availability: [2, 1] }],
+      peers: [{ id: 'S', holds: { x: '11' } }, { id: 'D', holds: { x: '10' }, refused: ['x:0'] }],
+      expected: ['S x 1', 'S x 0'],
+    },
+    {
+      name: 'a holder that only turned us away for now (busy with the chunk) still keeps the seeder for rarer ones',
       items: [{ id: 'x', have: '00', availability: [2, 1] }],
       peers: [{ id: 'S', holds: { x: '11' } }, { id: 'D', holds: { x: '10' }, avoidUntil: { 'x:0': nowMs + 1 } }],
-      expected: ['S x 1', 'S x 0'],
+      expected: ['S x 1'],
     },
     {
       name: 'the same seeder, the other holder usable',

@@ -159,8 +159,9 @@ export function chooseRequests(input: ChooserInput): ChunkRequest[] {
       const key = chunkKey(itemId, i);
       return input.peers.some((other) => {
         const field = other.holds.get(itemId);
-        return other !== peer && other.unreliable !== true && field?.has(i) === true && field.count() < chunkCount && !isAvoided(other, key, nowMs);
-      }); // when its other holders are ones we avoid (stalled, dripping or refusing), the seeder it is
+        return other !== peer && other.unreliable !== true && field?.has(i) === true && field.count() < chunkCount && !other.refused.has(key);
+      }); // when its other holders stalled lately or refused the chunk, the seeder it is; one that only turned us
+    // away for now (busy sending the chunk to another peer) still holds it, and we wait for it or the other
     };
     const claimed = claimedPerItem.get(itemId);
     if (item.focus !== undefined) {
